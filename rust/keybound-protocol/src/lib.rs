@@ -1,0 +1,2 @@
+//! Placeholder: being written (see issue "Rust core").
+#![forbid(unsafe_code)]

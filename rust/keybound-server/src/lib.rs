@@ -1,0 +1,2 @@
+//! Placeholder: being written (see issue "Backend verifier").
+#![forbid(unsafe_code)]

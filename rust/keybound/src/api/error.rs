@@ -1,0 +1,153 @@
+//! The one error type that crosses into Dart: a struct with a plain enum
+//! code (no enums with data in the frb API, they would need `freezed`).
+
+/// Stable, machine-readable error codes. Codes may be added in later
+/// versions: callers keep a default branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// An argument was empty, too long, out of range or badly formed; the
+    /// message names the field.
+    InvalidArgument,
+    /// Another prompt is in flight; nothing was shown.
+    InProgress,
+    /// Too many failed prompts in a row; retry after `retry_after_ms`.
+    CoolingDown,
+    /// Biometrics are temporarily locked out (Android code 7); retry after
+    /// `retry_after_ms`.
+    LockedOut,
+    /// Biometrics are locked until the user unlocks with the device
+    /// credential (Android code 9).
+    LockedOutPermanent,
+    /// The user dismissed the prompt or pressed its negative button
+    /// (Android codes 10 and 13).
+    UserCanceled,
+    /// The system dismissed the prompt, e.g. the app went to the background
+    /// (Android code 5).
+    SystemCanceled,
+    /// The prompt timed out, on the OS side (Android code 3) or keybound's.
+    Timeout,
+    /// The biometric sensor cannot be used now (Android code 1).
+    HardwareUnavailable,
+    /// The device has no biometric sensor (Android code 12).
+    NoHardware,
+    /// No biometric is enrolled (Android code 11).
+    NotEnrolled,
+    /// Device credential was allowed but none is set (Android code 14).
+    NoDeviceCredential,
+    /// A security update is required before biometrics work (Android code 15).
+    SecurityUpdateRequired,
+    /// The sensor could not process the input (Android code 2).
+    UnableToProcess,
+    /// Not enough storage to finish (Android code 4).
+    NoSpace,
+    /// A vendor-specific error (Android code 8).
+    VendorError,
+    /// No key under this alias: enrol first.
+    KeyNotFound,
+    /// The key was invalidated by a biometric enrolment change and has been
+    /// deleted: enrol again and tell the backend.
+    KeyInvalidated,
+    /// The OS cannot do this (e.g. Android below API 28, or device credential
+    /// requested below API 30).
+    Unsupported,
+    /// The native platform failed unexpectedly (an unknown OS code, a
+    /// Java exception); `platform_code` may say more.
+    PlatformError,
+    /// A bug in keybound; please report it.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, in declaration order (for exhaustive tests and parity checks).
+    pub const ALL: [ErrorCode; 21] = [
+        ErrorCode::InvalidArgument,
+        ErrorCode::InProgress,
+        ErrorCode::CoolingDown,
+        ErrorCode::LockedOut,
+        ErrorCode::LockedOutPermanent,
+        ErrorCode::UserCanceled,
+        ErrorCode::SystemCanceled,
+        ErrorCode::Timeout,
+        ErrorCode::HardwareUnavailable,
+        ErrorCode::NoHardware,
+        ErrorCode::NotEnrolled,
+        ErrorCode::NoDeviceCredential,
+        ErrorCode::SecurityUpdateRequired,
+        ErrorCode::UnableToProcess,
+        ErrorCode::NoSpace,
+        ErrorCode::VendorError,
+        ErrorCode::KeyNotFound,
+        ErrorCode::KeyInvalidated,
+        ErrorCode::Unsupported,
+        ErrorCode::PlatformError,
+        ErrorCode::Internal,
+    ];
+
+    /// A prompt that ended this way counts towards the failure cooldown.
+    /// User and system cancellation do not: they are not attacks on the
+    /// sensor, and punishing them would only annoy.
+    pub fn counts_as_failure(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Timeout
+                | ErrorCode::UnableToProcess
+                | ErrorCode::HardwareUnavailable
+                | ErrorCode::VendorError
+                | ErrorCode::NoSpace
+                | ErrorCode::PlatformError
+        )
+    }
+}
+
+/// A failed keybound call: a code, a message for developers (no secrets in
+/// it), and optional details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyboundError {
+    /// What went wrong.
+    pub code: ErrorCode,
+    /// For developers and logs; never contains tokens, challenges or keys.
+    pub message: String,
+    /// When retrying makes sense, after how many milliseconds.
+    pub retry_after_ms: Option<u64>,
+    /// The raw OS code, where one exists.
+    pub platform_code: Option<i32>,
+}
+
+impl KeyboundError {
+    /// An error with a code and message only.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            retry_after_ms: None,
+            platform_code: None,
+        }
+    }
+
+    /// An `InvalidArgument` naming the field.
+    pub fn invalid_argument(field: &str, why: &str) -> Self {
+        Self::new(ErrorCode::InvalidArgument, format!("{field}: {why}"))
+    }
+
+    /// Adds a retry-after.
+    #[must_use]
+    pub fn with_retry_after_ms(mut self, ms: u64) -> Self {
+        self.retry_after_ms = Some(ms);
+        self
+    }
+
+    /// Adds the raw OS code.
+    #[must_use]
+    pub fn with_platform_code(mut self, code: Option<i32>) -> Self {
+        self.platform_code = code;
+        self
+    }
+}
+
+impl std::fmt::Display for KeyboundError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for KeyboundError {}
