@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 
 use crate::error::ErrorCode;
 
+pub mod android;
 pub mod android_codes;
 #[cfg(not(target_os = "android"))]
 pub mod simulated;

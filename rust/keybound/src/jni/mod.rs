@@ -1,0 +1,1 @@
+//! JNI bridge to the Java side (being written, issue "JNI backend").

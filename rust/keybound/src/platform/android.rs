@@ -1,0 +1,1 @@
+//! Android platform over JNI (being written, issue "JNI backend").
