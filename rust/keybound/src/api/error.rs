@@ -57,48 +57,6 @@ pub enum ErrorCode {
     Internal,
 }
 
-impl ErrorCode {
-    /// Every code, in declaration order (for exhaustive tests and parity checks).
-    pub const ALL: [ErrorCode; 21] = [
-        ErrorCode::InvalidArgument,
-        ErrorCode::InProgress,
-        ErrorCode::CoolingDown,
-        ErrorCode::LockedOut,
-        ErrorCode::LockedOutPermanent,
-        ErrorCode::UserCanceled,
-        ErrorCode::SystemCanceled,
-        ErrorCode::Timeout,
-        ErrorCode::HardwareUnavailable,
-        ErrorCode::NoHardware,
-        ErrorCode::NotEnrolled,
-        ErrorCode::NoDeviceCredential,
-        ErrorCode::SecurityUpdateRequired,
-        ErrorCode::UnableToProcess,
-        ErrorCode::NoSpace,
-        ErrorCode::VendorError,
-        ErrorCode::KeyNotFound,
-        ErrorCode::KeyInvalidated,
-        ErrorCode::Unsupported,
-        ErrorCode::PlatformError,
-        ErrorCode::Internal,
-    ];
-
-    /// A prompt that ended this way counts towards the failure cooldown.
-    /// User and system cancellation do not: they are not attacks on the
-    /// sensor, and punishing them would only annoy.
-    pub fn counts_as_failure(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::Timeout
-                | ErrorCode::UnableToProcess
-                | ErrorCode::HardwareUnavailable
-                | ErrorCode::VendorError
-                | ErrorCode::NoSpace
-                | ErrorCode::PlatformError
-        )
-    }
-}
-
 /// A failed keybound call: a code, a message for developers (no secrets in
 /// it), and optional details.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,46 +66,8 @@ pub struct KeyboundError {
     /// For developers and logs; never contains tokens, challenges or keys.
     pub message: String,
     /// When retrying makes sense, after how many milliseconds.
-    pub retry_after_ms: Option<u64>,
+    pub retry_after_ms: Option<u32>,
     /// The raw OS code, where one exists.
     pub platform_code: Option<i32>,
 }
 
-impl KeyboundError {
-    /// An error with a code and message only.
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            retry_after_ms: None,
-            platform_code: None,
-        }
-    }
-
-    /// An `InvalidArgument` naming the field.
-    pub fn invalid_argument(field: &str, why: &str) -> Self {
-        Self::new(ErrorCode::InvalidArgument, format!("{field}: {why}"))
-    }
-
-    /// Adds a retry-after.
-    #[must_use]
-    pub fn with_retry_after_ms(mut self, ms: u64) -> Self {
-        self.retry_after_ms = Some(ms);
-        self
-    }
-
-    /// Adds the raw OS code.
-    #[must_use]
-    pub fn with_platform_code(mut self, code: Option<i32>) -> Self {
-        self.platform_code = code;
-        self
-    }
-}
-
-impl std::fmt::Display for KeyboundError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:?}: {}", self.code, self.message)
-    }
-}
-
-impl std::error::Error for KeyboundError {}

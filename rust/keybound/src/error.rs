@@ -1,0 +1,87 @@
+//! Error construction and conversions. The types themselves live in
+//! [`crate::api::error`] because flutter_rust_bridge only generates Dart for
+//! what is under `crate::api`; their methods live here so the generator does
+//! not turn them into API calls.
+
+pub use crate::api::error::{ErrorCode, KeyboundError};
+
+impl ErrorCode {
+    /// Every code, in declaration order (for exhaustive tests and parity checks).
+    pub const ALL: [ErrorCode; 21] = [
+        ErrorCode::InvalidArgument,
+        ErrorCode::InProgress,
+        ErrorCode::CoolingDown,
+        ErrorCode::LockedOut,
+        ErrorCode::LockedOutPermanent,
+        ErrorCode::UserCanceled,
+        ErrorCode::SystemCanceled,
+        ErrorCode::Timeout,
+        ErrorCode::HardwareUnavailable,
+        ErrorCode::NoHardware,
+        ErrorCode::NotEnrolled,
+        ErrorCode::NoDeviceCredential,
+        ErrorCode::SecurityUpdateRequired,
+        ErrorCode::UnableToProcess,
+        ErrorCode::NoSpace,
+        ErrorCode::VendorError,
+        ErrorCode::KeyNotFound,
+        ErrorCode::KeyInvalidated,
+        ErrorCode::Unsupported,
+        ErrorCode::PlatformError,
+        ErrorCode::Internal,
+    ];
+
+    /// A prompt that ended this way counts towards the failure cooldown.
+    /// User and system cancellation do not: they are not attacks on the
+    /// sensor, and punishing them would only annoy.
+    pub fn counts_as_failure(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Timeout
+                | ErrorCode::UnableToProcess
+                | ErrorCode::HardwareUnavailable
+                | ErrorCode::VendorError
+                | ErrorCode::NoSpace
+                | ErrorCode::PlatformError
+        )
+    }
+}
+
+impl KeyboundError {
+    /// An error with a code and message only.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            retry_after_ms: None,
+            platform_code: None,
+        }
+    }
+
+    /// An `InvalidArgument` naming the field.
+    pub fn invalid_argument(field: &str, why: &str) -> Self {
+        Self::new(ErrorCode::InvalidArgument, format!("{field}: {why}"))
+    }
+
+    /// Adds a retry-after.
+    #[must_use]
+    pub fn with_retry_after_ms(mut self, ms: u32) -> Self {
+        self.retry_after_ms = Some(ms);
+        self
+    }
+
+    /// Adds the raw OS code.
+    #[must_use]
+    pub fn with_platform_code(mut self, code: Option<i32>) -> Self {
+        self.platform_code = code;
+        self
+    }
+}
+
+impl std::fmt::Display for KeyboundError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for KeyboundError {}
