@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Android checks (`make check-android`) need, on a fresh Debian 12 machine:
+#  - javac (JDK 17, already on the machine) and Debian's junit5 for the
+#    JUnit console runner (/usr/share/java/junit-platform-console-standalone.jar);
+#  - the PyPI package chaquopy-stubs-android, pinned: .pyi signatures of the
+#    real API 36 android.jar, which tools/android/check_stubs.py compares the
+#    compile-only stubs with.
+# Idempotent: does nothing that is already done.
+set -euo pipefail
+STUBS_VERSION="36.20260406"
+PYTHON="${PYTHON:-python3}"
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+if [ -f /usr/share/java/junit-platform-console-standalone.jar ]; then
+  echo "android: junit5 present"
+else
+  if ! apt-cache show junit5 >/dev/null 2>&1; then
+    $SUDO apt-get update -qq
+  fi
+  if ! $SUDO apt-get install -y -qq --no-install-recommends junit5; then
+    # Stale lists (404 on a superseded version): refresh once and retry.
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends junit5
+  fi
+  test -f /usr/share/java/junit-platform-console-standalone.jar
+  echo "android: installed junit5"
+fi
+
+installed="$("$PYTHON" -m pip show chaquopy-stubs-android 2>/dev/null | sed -n 's/^Version: //p' || true)"
+if [ "$installed" = "$STUBS_VERSION" ]; then
+  echo "android: chaquopy-stubs-android $STUBS_VERSION present"
+else
+  pip_args=(install --quiet --disable-pip-version-check "chaquopy-stubs-android==$STUBS_VERSION")
+  # Debian's own python3 refuses system-wide pip installs (PEP 668).
+  if ! "$PYTHON" -m pip "${pip_args[@]}" 2>/tmp/keybound-android-pip.err; then
+    if grep -q externally-managed /tmp/keybound-android-pip.err; then
+      "$PYTHON" -m pip "${pip_args[@]}" --break-system-packages
+    else
+      cat /tmp/keybound-android-pip.err >&2
+      exit 1
+    fi
+  fi
+  echo "android: installed chaquopy-stubs-android $STUBS_VERSION"
+fi

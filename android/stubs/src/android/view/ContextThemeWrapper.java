@@ -1,0 +1,11 @@
+// Compile-only stub (keybound): the members of the real class that keybound
+// uses, with the real signatures. Checked by tools/android/check_stubs.py.
+// Never shipped; on a device the framework class is used.
+package android.view;
+
+public class ContextThemeWrapper extends android.content.ContextWrapper {
+    public ContextThemeWrapper() {
+        super(null);
+        throw new RuntimeException("Stub!");
+    }
+}

@@ -1,0 +1,14 @@
+// Compile-only stub (keybound): the members of the real class that keybound
+// uses, with the real signatures. Checked by tools/android/check_stubs.py.
+// Never shipped; on a device the framework class is used.
+package io.flutter.embedding.engine.plugins.activity;
+
+public interface ActivityAware {
+    void onAttachedToActivity(ActivityPluginBinding binding);
+
+    void onDetachedFromActivityForConfigChanges();
+
+    void onReattachedToActivityForConfigChanges(ActivityPluginBinding binding);
+
+    void onDetachedFromActivity();
+}
