@@ -1,2 +1,16 @@
-//! Placeholder: being written (see issue "Backend verifier").
+//! keybound backend: Android key attestation (registration), keybound token
+//! verification with its stateful stages (challenge consumed, replay
+//! recorded), challenge / replay / key stores (in memory or Redis), an axum
+//! HTTP API and the `keybound-server` command line.
+//!
+//! Modules: [`attestation`] (`der` → `chain` → `policy`, `revocation`),
+//! [`token`], [`store`] (`memory`, `redis`), [`http`], [`cli`], [`clock`].
+//! See `SECURITY.md` beside this crate for the reasons behind the defaults.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod attestation;
+pub mod clock;
+
+#[cfg(test)]
+pub(crate) mod testdata;

@@ -1,0 +1,2 @@
+//! `keybound-server` binary.
+fn main() {}
