@@ -61,6 +61,11 @@ impl fmt::Display for AuthMethod {
 ///
 /// Serializes as the token payload (`txn` omitted when `None`). `Debug`
 /// does not print the nonce (it is the server's one-time challenge).
+///
+/// `Deserialize` is for the caller's own data (e.g. claims handed between
+/// layers); a token's payload is read only by [`verify`](crate::verify()),
+/// which applies the strict rules of token-format.md (duplicate names, JSON
+/// types, formats) that derived deserialization would not.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
     /// The audience: the backend this token is for.

@@ -56,7 +56,7 @@ pub fn assemble(signing_input: &str, raw_signature: &[u8; 64]) -> String {
 /// segments, base64url, `alg`, `typ`, forbidden members, `kid`.
 ///
 /// The signature is **not** verified yet: use [`kid`](Self::kid) only to look
-/// up the registered key, then call [`verify`](crate::verify).
+/// up the registered key, then call [`verify`](crate::verify()).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedHeader {
     kid: String,
@@ -64,7 +64,7 @@ pub struct VerifiedHeader {
 
 impl VerifiedHeader {
     /// The key id the token claims to be signed with (unauthenticated until
-    /// [`verify`](crate::verify) succeeds).
+    /// [`verify`](crate::verify()) succeeds).
     pub fn kid(&self) -> &str {
         &self.kid
     }
@@ -72,7 +72,7 @@ impl VerifiedHeader {
 
 /// Backend side, first stages only: size → segments/base64url → header.
 /// Gives the `kid` so the caller can look up the registered key (e.g.
-/// asynchronously) before [`verify`](crate::verify), which repeats these
+/// asynchronously) before [`verify`](crate::verify()), which repeats these
 /// stages.
 pub fn decode_header(token: &str) -> Result<VerifiedHeader, TokenError> {
     decode(token).map(|parts| parts.header)

@@ -8,9 +8,50 @@
 //!   [`new_jti`], [`Claims`], [`signing_input`], sign with the Keystore,
 //!   [`der_to_raw`], [`assemble`];
 //! - backend: [`decode_header`] (for the `kid`) → look up the registered
-//!   [`Jwk`] → [`verify`] → consume the challenge → record (kid, jti), e.g. in
+//!   [`Jwk`] → [`verify()`] → consume the challenge → record (kid, jti), e.g. in
 //!   a [`MemoryReplayCache`]. [`TokenError::code`] gives the stable error
 //!   codes.
+//!
+//! ```
+//! use keybound_protocol::*;
+//! use ring::{rand::SystemRandom, signature::*};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let rng = SystemRandom::new();
+//! # let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).map_err(|_| "ring")?;
+//! # let keystore = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng).map_err(|_| "ring")?;
+//! # let spki: Vec<u8> = [&[0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02,
+//! #     0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00][..],
+//! #     keystore.public_key().as_ref()].concat();
+//! let now = 1_700_000_000;
+//! // Device: the Keystore key's SPKI (PublicKey.getEncoded()) gives the JWK and kid.
+//! let jwk = Jwk::from_spki_der(&spki)?;
+//! let claims = Claims {
+//!     aud: "https://api.example.com".into(),
+//!     nonce: "challenge-from-server".into(),
+//!     iat: now,
+//!     exp: now + 120,
+//!     jti: new_jti()?,
+//!     auth: AuthMethod::Biometric,
+//!     txn: None,
+//! };
+//! let input = signing_input(&jwk.thumbprint(), &claims)?;
+//! let der = keystore.sign(&rng, input.as_bytes()).map_err(|_| "ring")?; // SHA256withECDSA after the prompt
+//! let token = assemble(&input, &der_to_raw(der.as_ref())?);
+//!
+//! // Backend: kid → registered key → verify → consume challenge → record (kid, jti).
+//! let kid = decode_header(&token)?.kid().to_owned();
+//! assert_eq!(kid, jwk.thumbprint()); // look the key up by kid
+//! let expect = Expectations::new(
+//!     "https://api.example.com",
+//!     ExpectedNonce::Exactly("challenge-from-server".into()),
+//! );
+//! let verified = verify(&token, &jwk, &expect, now)?;
+//! let replay = MemoryReplayCache::new(10_000);
+//! replay.record(&verified, now)?;
+//! assert_eq!(replay.record(&verified, now), Err(TokenError::Replayed));
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # Modules
 //! `error` (all error types), `jwk` (keys, thumbprint), `ecdsa` (DER → r||s),

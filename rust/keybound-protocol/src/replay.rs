@@ -23,7 +23,7 @@ type ReplayKey = (String, String);
 /// the same semantics (an atomic insert-if-absent with a TTL).
 ///
 /// Lookups hash the (kid, jti) with std's randomly keyed SipHash, so clients
-/// cannot flood one bucket; only tokens that passed [`verify`](crate::verify)
+/// cannot flood one bucket; only tokens that passed [`verify`](crate::verify())
 /// reach the cache.
 #[derive(Debug)]
 pub struct MemoryReplayCache {

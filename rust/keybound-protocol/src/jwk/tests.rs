@@ -105,8 +105,8 @@ fn from_sec1_validates_the_point() {
     off_curve[64] ^= 1;
     assert_eq!(Jwk::from_sec1(&off_curve), Err(KeyError::NotOnCurve));
 
-    // x = p is not a field element (even though p ≡ 0 is on no special
-    // footing, ring must reject coordinates >= p).
+    // x = p is not a field element: coordinates must be below p (x = p
+    // would otherwise alias x = 0).
     let x_is_p = [&[4u8][..], &P, &good[33..]].concat();
     assert_eq!(Jwk::from_sec1(&x_is_p), Err(KeyError::NotOnCurve));
 
