@@ -30,21 +30,6 @@ impl ErrorCode {
         ErrorCode::PlatformError,
         ErrorCode::Internal,
     ];
-
-    /// A prompt that ended this way counts towards the failure cooldown.
-    /// User and system cancellation do not: they are not attacks on the
-    /// sensor, and punishing them would only annoy.
-    pub fn counts_as_failure(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::Timeout
-                | ErrorCode::UnableToProcess
-                | ErrorCode::HardwareUnavailable
-                | ErrorCode::VendorError
-                | ErrorCode::NoSpace
-                | ErrorCode::PlatformError
-        )
-    }
 }
 
 impl KeyboundError {
@@ -67,6 +52,13 @@ impl KeyboundError {
     #[must_use]
     pub fn with_retry_after_ms(mut self, ms: u32) -> Self {
         self.retry_after_ms = Some(ms);
+        self
+    }
+
+    /// Replaces the code, keeping the message.
+    #[must_use]
+    pub fn with_code(mut self, code: ErrorCode) -> Self {
+        self.code = code;
         self
     }
 

@@ -70,4 +70,3 @@ pub struct KeyboundError {
     /// The raw OS code, where one exists.
     pub platform_code: Option<i32>,
 }
-

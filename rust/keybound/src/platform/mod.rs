@@ -113,8 +113,14 @@ pub struct PromptText {
 pub struct SignRequest {
     /// Which key.
     pub alias: String,
-    /// The exact bytes to sign (the JWS signing input).
+    /// The exact bytes to sign (the JWS signing input) when the user
+    /// authenticates with a biometric.
     pub payload: Zeroizing<Vec<u8>>,
+    /// The bytes to sign instead when the user authenticates with the device
+    /// credential (the token's `auth` claim differs, and it is signed, so the
+    /// session prepares both and the platform signs the one matching how the
+    /// user authenticated). `Some` exactly when `allow_device_credential`.
+    pub payload_device_credential: Option<Zeroizing<Vec<u8>>>,
     /// Prompt text.
     pub prompt: PromptText,
     /// Offer device credential (API 30+; refused earlier by the session).
