@@ -1,0 +1,20 @@
+# Dart checks that run without a Dart SDK: every tracked .dart file parses
+# with tree-sitter-dart, the public wrapper matches the generated frb
+# bindings (parity), and both checks fail on deliberately broken input
+# (self-test). .ci/install.d/dart.sh installs the pinned parser, in a venv
+# under .tools/ when the system Python is externally managed.
+DART_PYTHON ?= $(if $(wildcard .tools/dart-venv/bin/python),.tools/dart-venv/bin/python,python3)
+
+.PHONY: check-dart check-dart-parse check-dart-parity check-dart-selftest
+check-dart: check-dart-parse check-dart-parity check-dart-selftest
+
+check-dart-parse:
+	$(DART_PYTHON) tools/dart/parse_check.py
+
+check-dart-parity:
+	$(DART_PYTHON) tools/dart/parity.py
+
+check-dart-selftest:
+	$(DART_PYTHON) tools/dart/selftest.py
+
+TEST_TARGETS += check-dart
