@@ -3,12 +3,14 @@
 # TEST_TARGETS.
 SHELL := /bin/bash
 CARGO ?= cargo
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
 TEST_TARGETS :=
 
 include $(wildcard mk/*.mk)
 
-.PHONY: test fmt-check clippy test-rust
-test: fmt-check clippy test-rust $(TEST_TARGETS)
+.PHONY: test demo demo-check codegen check-bindings fmt-check clippy test-rust
+test: fmt-check clippy test-rust check-bindings demo-check $(TEST_TARGETS)
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -18,3 +20,28 @@ clippy:
 
 test-rust:
 	$(CARGO) test --workspace --locked
+
+# The whole device flow on this machine against the reference server.
+demo:
+	$(CARGO) build --locked -q -p keybound-server --bin keybound-server
+	$(CARGO) run --locked -q -p keybound --example demo -- --server-bin $(CARGO_TARGET_DIR)/debug/keybound-server
+
+# The demo's token, checked by another JOSE library (PyJWT).
+demo-check:
+	set -o pipefail; $(MAKE) --no-print-directory demo | tee $(CARGO_TARGET_DIR)/demo.out | python3 tools/verify_demo_token.py
+
+# Regenerate the Dart bindings. No Flutter SDK is needed: a `flutter` shim
+# stands in (every step that would run Dart is off in flutter_rust_bridge.yaml).
+FLUTTER_SHIM := $(CARGO_TARGET_DIR)/flutter-shim
+codegen:
+	mkdir -p $(FLUTTER_SHIM) && ln -sf /bin/true $(FLUTTER_SHIM)/flutter
+	PATH="$(FLUTTER_SHIM):$$PATH" flutter_rust_bridge_codegen generate
+
+# The committed bindings must be exactly what codegen produces.
+GENERATED := lib/src/rust rust/keybound/src/frb_generated.rs rust/keybound/src/lib.rs
+check-bindings: codegen
+	@if ! git diff --quiet -- $(GENERATED) || [ -n "$$(git ls-files --others --exclude-standard -- $(GENERATED))" ]; then \
+	  git status --short -- $(GENERATED); git diff --stat -- $(GENERATED); \
+	  echo "generated bindings are out of date: run 'make codegen' and commit"; exit 1; \
+	fi
+	@echo "generated bindings in sync"

@@ -142,7 +142,7 @@ Future<DeviceStatus> crateApiKeyboundStatus({required String alias });
             codec: 
         SseCodec(
           decodeSuccessData: sse_decode_unit,
-          decodeErrorData: null,
+          decodeErrorData: sse_decode_keybound_error,
         )
         ,
             constMeta: kCrateApiKeyboundCancelConstMeta,

@@ -108,10 +108,8 @@ fn wire__crate__api__keybound__cancel_impl(
                 flutter_rust_bridge::for_generated::SseDeserializer::new(message);
             deserializer.end();
             move |context| {
-                transform_result_sse::<_, ()>((move || {
-                    let output_ok = Ok::<_, ()>({
-                        crate::api::keybound::cancel();
-                    })?;
+                transform_result_sse::<_, crate::api::error::KeyboundError>((move || {
+                    let output_ok = crate::api::keybound::cancel()?;
                     std::result::Result::Ok(output_ok)
                 })())
             }

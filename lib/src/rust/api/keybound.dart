@@ -11,19 +11,24 @@ import 'types.dart';
 
             
 
-            /// The enrol check for `alias`.
+            /// The enrol check: what the device can do now and whether a key exists
+/// under `alias`.
 Future<DeviceStatus>  status({required String alias }) => RustLib.instance.api.crateApiKeyboundStatus(alias: alias);
 
-/// Creates a hardware key and returns what the backend needs to register it.
+/// Creates a hardware key (StrongBox when preferred and present, else TEE),
+/// attested with the server's challenge, and returns what the backend needs
+/// to register it.
 Future<KeyRegistration>  enroll({required EnrollOptions options }) => RustLib.instance.api.crateApiKeyboundEnroll(options: options);
 
-/// Shows the prompt, signs the challenge with the key it unlocks, returns a token.
+/// Shows the system prompt bound to the key, signs the server challenge
+/// with the key it unlocks, and returns a one-time token. Only one prompt
+/// runs at a time: a second call gets `InProgress`.
 Future<BiometricToken>  authenticate({required AuthenticateRequest request }) => RustLib.instance.api.crateApiKeyboundAuthenticate(request: request);
 
-/// Cancels the prompt in flight, if any.
+/// Cancels the prompt in flight, if any; it ends with `UserCanceled`.
 Future<void>  cancel() => RustLib.instance.api.crateApiKeyboundCancel();
 
-/// Deletes the key; `false` when there was none.
+/// Deletes the key under `alias`; `false` when there was none.
 Future<bool>  deleteKey({required String alias }) => RustLib.instance.api.crateApiKeyboundDeleteKey(alias: alias);
 
             

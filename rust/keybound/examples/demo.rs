@@ -1,0 +1,271 @@
+//! `make demo`: the whole keybound flow on this machine.
+//!
+//! A simulated phone (the Rust simulated platform behind the same API that
+//! Dart calls) talks to the reference server (`keybound-server serve`,
+//! started here on a loopback port): challenge → enrol → challenge →
+//! authenticate → verify (accepted) → the same token again (rejected) → an
+//! expired token (rejected). The token is also checked locally with the
+//! protocol crate. The last line is one JSON object with the JWK, the
+//! accepted token, its audience and nonce, so any JOSE library can check it.
+//!
+//! Usage: `demo --server-bin PATH` (or `--offline` to skip the server).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use keybound::api::keybound as api;
+use keybound::api::types::{AuthenticateRequest, BiometricToken, EnrollOptions, PromptOptions};
+use keybound::clock::ManualClock;
+use keybound::clock::{Clock, SystemClock};
+use keybound::platform::simulated::SimulatedPlatform;
+use keybound::session::{AuthSession, SessionConfig};
+use keybound_protocol as protocol;
+use serde_json::{json, Value};
+
+const AUDIENCE: &str = "https://bank.example/keybound";
+const ALIAS: &str = "demo";
+
+/// The reference server, killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(bin: &str) -> Result<Self> {
+        let mut child = Command::new(bin)
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--audience",
+                AUDIENCE,
+                "--allow-unattested",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {bin}"))?;
+        let stdout = child.stdout.take().context("server stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .context("reading the server's address")?;
+        let addr = line
+            .split_whitespace()
+            .find(|w| w.starts_with("127.0.0.1:") || w.starts_with("http://127.0.0.1:"))
+            .with_context(|| format!("no address in the server's first line: {line:?}"))?
+            .trim_start_matches("http://")
+            .to_owned();
+        Ok(Self {
+            child,
+            base: format!("http://{addr}"),
+        })
+    }
+
+    fn post(&self, path: &str, body: &Value) -> Result<(u16, Value)> {
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(10))
+            .build();
+        match agent
+            .post(&format!("{}{path}", self.base))
+            .send_json(body.clone())
+        {
+            Ok(resp) => Ok((resp.status(), resp.into_json()?)),
+            Err(ureq::Error::Status(code, resp)) => Ok((code, resp.into_json()?)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn challenge(&self) -> Result<String> {
+        let (status, body) = self.post("/v1/challenges", &json!({}))?;
+        if status != 201 {
+            bail!("challenge: HTTP {status} {body}");
+        }
+        Ok(body["nonce"].as_str().context("nonce")?.to_owned())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn step(n: u32, text: &str) {
+    println!("[{n}] {text}");
+}
+
+fn request(challenge: &str) -> AuthenticateRequest {
+    AuthenticateRequest {
+        alias: ALIAS.into(),
+        challenge: challenge.into(),
+        audience: AUDIENCE.into(),
+        prompt: PromptOptions {
+            title: "Confirm sign-in".into(),
+            subtitle: None,
+            description: Some("keybound demo".into()),
+            negative_button: "Cancel".into(),
+        },
+        transaction: None,
+        allow_device_credential: false,
+        ttl_seconds: 60,
+    }
+}
+
+fn shorten(token: &str) -> String {
+    format!("{}… ({} bytes)", &token[..token.len().min(24)], token.len())
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let offline = args.iter().any(|a| a == "--offline");
+    let server_bin = args
+        .iter()
+        .position(|a| a == "--server-bin")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
+    let server = match (offline, server_bin) {
+        (true, _) => None,
+        (false, Some(bin)) => Some(Server::start(&bin)?),
+        (false, None) => bail!("usage: demo --server-bin PATH | --offline"),
+    };
+    let rt = tokio::runtime::Runtime::new()?;
+
+    // The phone: a simulated platform behind the same API Dart calls.
+    let phone = Arc::new(SimulatedPlatform::new());
+    keybound::runtime::install_platform(phone.clone(), SessionConfig::default());
+    match &server {
+        Some(s) => println!(
+            "keybound demo: simulated phone ↔ reference server at {}",
+            s.base
+        ),
+        None => println!("keybound demo (offline): simulated phone, local verification only"),
+    }
+
+    step(1, "status (the enrol check)");
+    let status = rt.block_on(api::status(ALIAS.into()))?;
+    println!(
+        "    API {:?}, Class 3 biometrics {}, lock screen {}, StrongBox {}, key enrolled {}",
+        status.api_level,
+        status.class3_available,
+        status.device_secure,
+        status.strong_box_present,
+        status.key_enrolled
+    );
+
+    step(
+        2,
+        "enrol: server challenge → hardware key → register the public key",
+    );
+    let reg_nonce = match &server {
+        Some(s) => s.challenge()?,
+        None => "offline-registration-nonce".into(),
+    };
+    let reg = rt.block_on(api::enroll(EnrollOptions {
+        alias: ALIAS.into(),
+        attestation_challenge: reg_nonce.as_bytes().to_vec(),
+        allow_device_credential: false,
+        prefer_strong_box: true,
+    }))?;
+    let jwk: Value = serde_json::from_str(&reg.public_key_jwk)?;
+    println!("    key id {} ({:?})", reg.key_id, reg.security_level);
+    if let Some(s) = &server {
+        // The simulator has no attestation chain: the server must run with
+        // --allow-unattested (development only; it logs that loudly).
+        let (code, body) = s.post("/v1/keys", &json!({"nonce": reg_nonce, "jwk": jwk}))?;
+        if code != 201 {
+            bail!("register: HTTP {code} {body}");
+        }
+        println!("    server registered kid {}", body["kid"]);
+    }
+
+    step(
+        3,
+        "authenticate: server challenge → prompt → signed one-time token",
+    );
+    let nonce = match &server {
+        Some(s) => s.challenge()?,
+        None => "offline-challenge".into(),
+    };
+    let token: BiometricToken = rt.block_on(api::authenticate(request(&nonce)))?;
+    println!(
+        "    token {} expires at {}",
+        shorten(&token.token),
+        token.expires_at_unix
+    );
+
+    step(4, "verify locally with keybound-protocol");
+    let key = protocol::Jwk::from_json(&reg.public_key_jwk)?;
+    let expect =
+        protocol::Expectations::new(AUDIENCE, protocol::ExpectedNonce::Exactly(nonce.clone()));
+    let replay = protocol::MemoryReplayCache::new(1024);
+    let now = SystemClock.now_secs();
+    let verified = protocol::verify(&token.token, &key, &expect, now)?;
+    replay.record(&verified, now)?;
+    println!(
+        "    valid: kid {}, auth {}",
+        verified.kid(),
+        verified.claims().auth
+    );
+    let again =
+        protocol::verify(&token.token, &key, &expect, now).and_then(|v| replay.record(&v, now));
+    match again {
+        Err(protocol::TokenError::Replayed) => {
+            println!("    the same token again: rejected (replayed)")
+        }
+        other => bail!("replay was not rejected locally: {other:?}"),
+    }
+
+    if let Some(s) = &server {
+        step(5, "the backend verifies the token");
+        let (code, body) = s.post("/v1/tokens/verify", &json!({"token": token.token}))?;
+        println!(
+            "    HTTP {code}: valid={} kid={}",
+            body["valid"], body["kid"]
+        );
+        if code != 200 || body["valid"] != json!(true) {
+            bail!("the server did not accept a fresh token: {body}");
+        }
+
+        step(6, "the same token again");
+        let (code, body) = s.post("/v1/tokens/verify", &json!({"token": token.token}))?;
+        println!(
+            "    HTTP {code}: valid={} error={}",
+            body["valid"], body["error"]
+        );
+        if code == 200 || body["error"] != json!("replayed") {
+            bail!("the server did not reject a replay: {body}");
+        }
+
+        step(
+            7,
+            "an expired token (signed by the same key ten minutes ago)",
+        );
+        let stale_nonce = s.challenge()?;
+        let past = Arc::new(ManualClock::new(SystemClock.now_ms() - 600_000));
+        let stale_session = AuthSession::new(phone.clone(), SessionConfig::default(), past);
+        let stale = rt.block_on(stale_session.authenticate(request(&stale_nonce)))?;
+        let (code, body) = s.post("/v1/tokens/verify", &json!({"token": stale.token}))?;
+        println!(
+            "    HTTP {code}: valid={} error={}",
+            body["valid"], body["error"]
+        );
+        if code == 200 || body["error"] != json!("expired") {
+            bail!("the server did not reject an expired token: {body}");
+        }
+    }
+
+    println!(
+        "done: every step behaved as it should. Check the token yourself with the JSON below."
+    );
+    println!(
+        "{}",
+        json!({"jwk": jwk, "token": token.token, "audience": AUDIENCE, "nonce": nonce})
+    );
+    Ok(())
+}
