@@ -8,6 +8,7 @@ Reads the generated Dart (lib/src/rust/api/*.dart) and the wrapper
   * a Rust error code has no `BiometricErrorCode` value (or one is extra),
     or the exhaustive mapping lacks its arm; the same for every other
     generated enum (same name in the wrapper);
+  * example/lib/messages.dart lacks a user message for a code;
   * a generated request struct is built somewhere without one of its fields,
     or a generated result struct is converted without reading all fields.
 Nothing here compiles Dart: it catches drift after `frb codegen` on a
@@ -31,6 +32,7 @@ FUNCTIONS_FILE = "lib/src/rust/api/keybound.dart"
 WRAPPER_DIR = "lib/src"
 WRAPPER_CLASS = "Biometric"
 WRAPPER_CLASS_FILE = "lib/src/biometric.dart"
+EXAMPLE_MESSAGES = "example/lib/messages.dart"  # maps every code to user text
 API_PREFIX = "rust_api"  # import 'rust/api/keybound.dart' as rust_api;
 TYPES_PREFIX = "rust"  # import 'rust/api/{types,error}.dart' as rust;
 # Generated enum -> its public counterpart (same name unless listed).
@@ -250,6 +252,15 @@ def main(argv: list[str]) -> int:
         for v in public:
             if v not in values:
                 check(False, f"enum {pname}.{v}: no generated {gname}.{v} (one value per Rust code)")
+
+    # 2b. The example app has a user-facing message for every code.
+    messages = root / EXAMPLE_MESSAGES
+    public_codes = enums.get(ENUM_RENAMES["ErrorCode"], [])
+    if messages.exists():
+        mapped = set(re.findall(r"\bBiometricErrorCode\.(\w+)\s*=>", messages.read_text()))
+        missing = [c for c in public_codes if c not in mapped]
+        check(not missing, f"{EXAMPLE_MESSAGES} has a message for every BiometricErrorCode"
+              + (f" (missing: {', '.join(missing)})" if missing else ""))
 
     # 3. Struct fields: requests built with every field, results read whole.
     inputs: set[str] = set()

@@ -95,6 +95,9 @@ PARITY_MUTATIONS = [
      "src/biometric_exception.dart",
      r"^\s*rust\.ErrorCode\.noSpace => BiometricErrorCode\.noSpace,\n", "",
      "ErrorCode.noSpace: BiometricErrorCode.noSpace exists and is mapped"),
+    ("the example missing a user message",
+     "../example/lib/messages.dart", r"^\s*BiometricErrorCode\.noSpace =>[^\n]*\n", "",
+     "missing: noSpace"),
     ("a new generated KeySecurityLevel value",
      "src/rust/api/types.dart", r"(enum KeySecurityLevel\s*\{)", r"\1\n/// New.\nsecureEnclave,",
      "KeySecurityLevel.secureEnclave missing"),
@@ -114,6 +117,7 @@ def parity_cases(tmp: Path) -> None:
     def fresh_copy(name: str) -> Path:
         root = tmp / name
         shutil.copytree(ROOT / "lib", root / "lib")
+        shutil.copytree(ROOT / "example" / "lib", root / "example" / "lib")
         return root
 
     rc, out = run("parity.py", "--root", str(fresh_copy("baseline")))
