@@ -11,6 +11,13 @@
 
 pub mod attestation;
 pub mod clock;
+pub mod http;
+pub mod store;
+pub mod token;
 
 #[cfg(test)]
 pub(crate) mod testdata;
+#[cfg(test)]
+pub(crate) mod testkeys;
+#[cfg(test)]
+pub(crate) mod testredis;

@@ -190,10 +190,8 @@ impl KeyPolicy {
         if hw.auth_timeout.is_some() || sw.auth_timeout.is_some() {
             v.push(PolicyViolation::AuthTimeout);
         }
-        if !hw
-            .user_auth_type
-            .is_some_and(|t| t & USER_AUTH_BIOMETRIC != 0)
-        {
+        let biometric = matches!(hw.user_auth_type, Some(t) if t & USER_AUTH_BIOMETRIC != 0);
+        if !biometric {
             v.push(PolicyViolation::NotBiometric);
         }
         if hw.origin != Some(Origin::Generated) {

@@ -1,0 +1,397 @@
+//! The HTTP API (axum): JSON in and out, body size limit, request timeout.
+//!
+//! | route | success | errors |
+//! |---|---|---|
+//! | `GET /` | 200 `{"status":"ok"}` | |
+//! | `POST /v1/challenges` | 201 `{"nonce","expiresAt"}` | 503 |
+//! | `POST /v1/keys` | 201 `{"kid","securityLevel"}` | 400, 403, 413, 422, 503 |
+//! | `POST /v1/tokens/verify` | 200 `{"valid":true,"kid","claims"}` | 400, 401, 413, 503 |
+//!
+//! 4xx bodies carry a stable `error` code (token errors: the codes of
+//! token-format.md); 5xx bodies are generic, details go to the log. Nothing
+//! secret (tokens, nonces, keys) is logged.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine as _;
+use keybound_protocol::{Jwk, TokenError, MAX_TOKEN_BYTES};
+use serde::Deserialize;
+use serde_json::json;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::attestation::chain::{MAX_CERT_LEN, MAX_CHAIN_LEN};
+use crate::attestation::policy::{verify_attestation, AttestationError};
+use crate::attestation::{ChainVerifier, KeyPolicy};
+use crate::clock::Clock;
+use crate::store::{Challenge, ChallengeStore, KeyRegistry, RegisteredKey, StoreError, Stores};
+use crate::token::{NonceCheck, TokenVerifier};
+
+/// Largest request body accepted, in bytes (a 10-certificate chain of
+/// 16 KiB each, base64, fits).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Time allowed for one request.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default challenge lifetime, in seconds.
+pub const DEFAULT_CHALLENGE_TTL_SECS: i64 = 300;
+
+/// Server settings (strict defaults; see [`AppState::dangerous_allow_unattested`]).
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The token audience this server accepts.
+    pub audience: String,
+    /// Required package name in attestations, if any.
+    pub package: Option<String>,
+    /// Required signing certificate SHA-256 digests (any one), if any.
+    pub signing_cert_digests: Vec<Vec<u8>>,
+    /// Accept StrongBox keys only.
+    pub strongbox_only: bool,
+    /// Require verified boot state VERIFIED.
+    pub require_verified_boot: bool,
+    /// Require a locked bootloader.
+    pub require_locked_bootloader: bool,
+    /// Challenge lifetime in seconds.
+    pub challenge_ttl_secs: i64,
+    /// Token clock-skew leeway in seconds.
+    pub leeway_secs: i64,
+}
+
+impl ServerConfig {
+    /// Defaults for `audience`.
+    pub fn new(audience: impl Into<String>) -> Self {
+        Self {
+            audience: audience.into(),
+            package: None,
+            signing_cert_digests: Vec::new(),
+            strongbox_only: false,
+            require_verified_boot: false,
+            require_locked_bootloader: false,
+            challenge_ttl_secs: DEFAULT_CHALLENGE_TTL_SECS,
+            leeway_secs: keybound_protocol::DEFAULT_LEEWAY_SECS,
+        }
+    }
+
+    fn policy(&self, challenge: &[u8]) -> KeyPolicy {
+        let mut p = KeyPolicy::new(challenge);
+        if let Some(name) = &self.package {
+            p = p.with_package(name.clone());
+        }
+        for d in &self.signing_cert_digests {
+            p = p.with_signing_cert_digest(d.clone());
+        }
+        if self.strongbox_only {
+            p = p.strongbox_only();
+        }
+        if self.require_verified_boot {
+            p = p.require_verified_boot();
+        }
+        if self.require_locked_bootloader {
+            p = p.require_locked_bootloader();
+        }
+        p
+    }
+}
+
+/// Everything the handlers share.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    config: Arc<ServerConfig>,
+    tokens: TokenVerifier,
+    challenges: Arc<dyn ChallengeStore>,
+    keys: Arc<dyn KeyRegistry>,
+    chains: Arc<ChainVerifier>,
+    clock: Arc<dyn Clock>,
+    allow_unattested: bool,
+}
+
+impl AppState {
+    /// State over `stores`, verifying chains with `chains`, time from `clock`.
+    pub fn new(
+        config: ServerConfig,
+        stores: Stores,
+        chains: ChainVerifier,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let tokens = TokenVerifier::new(
+            config.audience.clone(),
+            clock.clone(),
+            stores.keys.clone(),
+            NonceCheck::Consume(stores.challenges.clone()),
+            stores.replay.clone(),
+        )
+        .with_leeway_secs(config.leeway_secs);
+        Self {
+            config: Arc::new(config),
+            tokens,
+            challenges: stores.challenges,
+            keys: stores.keys,
+            chains: Arc::new(chains),
+            clock,
+            allow_unattested: false,
+        }
+    }
+
+    /// Lets `POST /v1/keys` register a bare JWK without attestation. For
+    /// simulators and development only: any software key can then obtain
+    /// valid tokens. Logged loudly.
+    pub fn dangerous_allow_unattested(mut self) -> Self {
+        tracing::warn!(
+            "DANGER: unattested key registration is enabled (--allow-unattested); \
+             any software key can register and obtain valid tokens. Never use this in production."
+        );
+        self.allow_unattested = true;
+        self
+    }
+}
+
+/// The router with its limits.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(health))
+        .route("/v1/challenges", post(create_challenge))
+        .route("/v1/keys", post(register_key))
+        .route("/v1/tokens/verify", post(verify_token))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .with_state(state)
+}
+
+/// Every error a handler returns.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// A token was rejected: 401 (or 503 for `store_unavailable`).
+    Token(TokenError),
+    /// The body is not the expected JSON: 400 `malformed_request`.
+    MalformedRequest,
+    /// The body is larger than [`MAX_BODY_BYTES`]: 413 `body_too_large`.
+    BodyTooLarge,
+    /// A bare JWK was sent without `--allow-unattested`: 403.
+    UnattestedNotAllowed,
+    /// The JWK is not a P-256 public key: 422 `invalid_jwk`.
+    InvalidJwk,
+    /// The registration nonce is not a live challenge: 422 `nonce_mismatch`.
+    NonceMismatch,
+    /// The attestation chain or policy failed: 422 with the stage's code.
+    Attestation(AttestationError),
+    /// A store failed: 503 `store_unavailable`.
+    Store(StoreError),
+    /// A bug or an unexpected failure: 500, generic body.
+    Internal(&'static str),
+}
+
+impl ApiError {
+    /// The stable code in the body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Token(e) => e.code(),
+            Self::MalformedRequest => "malformed_request",
+            Self::BodyTooLarge => "body_too_large",
+            Self::UnattestedNotAllowed => "unattested_not_allowed",
+            Self::InvalidJwk => "invalid_jwk",
+            Self::NonceMismatch => "nonce_mismatch",
+            Self::Attestation(e) => e.code(),
+            Self::Store(_) => "store_unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(r: BytesRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::BodyTooLarge
+        } else {
+            Self::MalformedRequest
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let code = self.code();
+        let (status, body) = match &self {
+            Self::Token(TokenError::StoreUnavailable) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                json!({"valid": false, "error": code}),
+            ),
+            Self::Token(_) => (
+                StatusCode::UNAUTHORIZED,
+                json!({"valid": false, "error": code}),
+            ),
+            Self::MalformedRequest => (StatusCode::BAD_REQUEST, json!({"error": code})),
+            Self::BodyTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, json!({"error": code})),
+            Self::UnattestedNotAllowed => (StatusCode::FORBIDDEN, json!({"error": code})),
+            Self::InvalidJwk | Self::NonceMismatch => {
+                (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": code}))
+            }
+            Self::Attestation(AttestationError::Policy(v)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"error": code, "violations": v.iter().map(|x| x.code()).collect::<Vec<_>>()}),
+            ),
+            Self::Attestation(_) => (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": code})),
+            Self::Store(e) => {
+                tracing::error!(error = %e, "store unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, json!({"error": code}))
+            }
+            Self::Internal(what) => {
+                tracing::error!(what, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, json!({"error": code}))
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|_| ApiError::MalformedRequest)
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(json!({"status": "ok"}))
+}
+
+async fn create_challenge(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let now = state.clock.now_unix();
+    let challenge =
+        Challenge::generate(now, state.config.challenge_ttl_secs).map_err(ApiError::Store)?;
+    state
+        .challenges
+        .insert(&challenge, now)
+        .await
+        .map_err(ApiError::Store)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"nonce": challenge.nonce(), "expiresAt": challenge.expires_at()})),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterRequest {
+    nonce: String,
+    #[serde(rename = "attestationChain")]
+    attestation_chain: Option<Vec<String>>,
+    jwk: Option<serde_json::Value>,
+}
+
+fn decode_cert_b64(s: &str) -> Result<Vec<u8>, ApiError> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+    // Size before decoding.
+    if s.len() > MAX_CERT_LEN.div_ceil(3) * 4 {
+        return Err(ApiError::Attestation(AttestationError::Chain(
+            crate::attestation::ChainError::CertTooLarge { index: 0 },
+        )));
+    }
+    STANDARD
+        .decode(s)
+        .or_else(|_| STANDARD_NO_PAD.decode(s))
+        .map_err(|_| ApiError::MalformedRequest)
+}
+
+async fn register_key(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let req: RegisterRequest = parse(&body?)?;
+    if req.nonce.is_empty() || req.nonce.len() > keybound_protocol::MAX_NONCE_CHARS {
+        return Err(ApiError::MalformedRequest);
+    }
+    let now = state.clock.now_unix();
+    let key = match (req.attestation_chain, req.jwk) {
+        (Some(chain), None) => {
+            if chain.is_empty() {
+                return Err(ApiError::MalformedRequest);
+            }
+            if chain.len() > MAX_CHAIN_LEN {
+                return Err(ApiError::Attestation(AttestationError::Chain(
+                    crate::attestation::ChainError::TooLong,
+                )));
+            }
+            let ders = chain
+                .iter()
+                .map(|c| decode_cert_b64(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            // The attestation challenge is the nonce's UTF-8 bytes.
+            let policy = state.config.policy(req.nonce.as_bytes());
+            let verified = verify_attestation(&state.chains, &policy, &ders, now)
+                .map_err(ApiError::Attestation)?;
+            RegisteredKey::from_attestation(&verified, now)
+                .map_err(|_| ApiError::Internal("attested key not convertible to a JWK"))?
+        }
+        (None, Some(jwk)) => {
+            if !state.allow_unattested {
+                return Err(ApiError::UnattestedNotAllowed);
+            }
+            let jwk = Jwk::from_json(&jwk.to_string()).map_err(|_| ApiError::InvalidJwk)?;
+            tracing::warn!("registering an UNATTESTED key (--allow-unattested)");
+            RegisteredKey::dangerous_unattested(jwk, now)
+        }
+        _ => return Err(ApiError::MalformedRequest),
+    };
+    // Only a key that passed is allowed to use up the challenge.
+    let consumed = state
+        .challenges
+        .consume(&req.nonce, now)
+        .await
+        .map_err(ApiError::Store)?;
+    if !consumed {
+        return Err(ApiError::NonceMismatch);
+    }
+    state.keys.register(&key).await.map_err(ApiError::Store)?;
+    tracing::info!(
+        kid = key.kid(),
+        level = key.assurance().as_str(),
+        "key registered"
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"kid": key.kid(), "securityLevel": key.assurance().as_str()})),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyRequest {
+    token: String,
+    txn: Option<String>,
+}
+
+async fn verify_token(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body?;
+    // A token is at most 4 KiB: refuse anything much larger before parsing.
+    if body.len() > MAX_TOKEN_BYTES * 2 + 1024 {
+        return Err(ApiError::Token(TokenError::TooLarge));
+    }
+    let req: VerifyRequest = parse(&body)?;
+    let accepted = state
+        .tokens
+        .verify(&req.token, req.txn.as_deref())
+        .await
+        .map_err(ApiError::Token)?;
+    let claims = serde_json::to_value(accepted.token().claims())
+        .map_err(|_| ApiError::Internal("claims not serializable"))?;
+    Ok((
+        StatusCode::OK,
+        Json(json!({"valid": true, "kid": accepted.token().kid(), "claims": claims})),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,165 @@
+//! Redis stores, for several server instances sharing one Redis. Every
+//! operation is one atomic command: `SET key 1 NX PX ttl` (insert if
+//! absent, with expiry) and `DEL key` (consume: exactly one caller sees 1).
+//! Connection and response timeouts make an unreachable Redis fail fast;
+//! every error is a [`StoreError::Unavailable`] (→ `store_unavailable`).
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use keybound_protocol::VerifiedToken;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+use super::{
+    nonce_key, Challenge, ChallengeStore, KeyRegistry, RegisteredKey, ReplayStore, StoreError,
+};
+
+/// Default timeout of a connection attempt and of one command.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// All three stores over one Redis connection (multiplexed, reconnecting).
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: ConnectionManager,
+    prefix: String,
+    timeout: Duration,
+}
+
+impl core::fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("prefix", &self.prefix)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+fn unavailable(e: impl core::fmt::Display) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+impl RedisStore {
+    /// Connects to `url` (`redis://host:port/db`), keys under `prefix`.
+    /// Fails if Redis cannot be reached within `timeout`.
+    pub async fn connect(url: &str, prefix: &str, timeout: Duration) -> Result<Self, StoreError> {
+        let client = redis::Client::open(url).map_err(unavailable)?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(timeout)
+            .set_response_timeout(timeout)
+            .set_number_of_retries(1)
+            .set_max_delay(200);
+        let conn = tokio::time::timeout(
+            timeout.saturating_mul(2),
+            ConnectionManager::new_with_config(client, config),
+        )
+        .await
+        .map_err(|_| StoreError::Unavailable("connect timed out".into()))?
+        .map_err(unavailable)?;
+        Ok(Self {
+            conn,
+            prefix: prefix.to_owned(),
+            timeout,
+        })
+    }
+
+    async fn run<T: redis::FromRedisValue>(&self, cmd: redis::Cmd) -> Result<T, StoreError> {
+        let mut conn = self.conn.clone();
+        tokio::time::timeout(self.timeout, cmd.query_async::<T>(&mut conn))
+            .await
+            .map_err(|_| StoreError::Unavailable("command timed out".into()))?
+            .map_err(unavailable)
+    }
+
+    /// `SET key 1 NX PX ms`: whether the key was absent (and is now set).
+    async fn set_nx_px(&self, key: String, value: &str, ttl_ms: i64) -> Result<bool, StoreError> {
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(key)
+            .arg(value)
+            .arg("NX")
+            .arg("PX")
+            .arg(ttl_ms.max(1));
+        let reply: Option<String> = self.run(cmd).await?;
+        Ok(reply.is_some())
+    }
+
+    /// The Redis `PING` answer, for health checks.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let reply: String = self.run(redis::cmd("PING")).await?;
+        if reply == "PONG" {
+            Ok(())
+        } else {
+            Err(StoreError::Unavailable("unexpected PING reply".into()))
+        }
+    }
+
+    /// The three stores backed by this connection.
+    pub fn stores(&self) -> super::Stores {
+        use std::sync::Arc;
+        let this = Arc::new(self.clone());
+        super::Stores {
+            challenges: this.clone(),
+            replay: this.clone(),
+            keys: this,
+        }
+    }
+}
+
+fn ttl_ms(until_unix: i64, now_unix: i64) -> i64 {
+    // Live through the whole second `until_unix`.
+    until_unix
+        .saturating_sub(now_unix)
+        .saturating_add(1)
+        .saturating_mul(1000)
+}
+
+#[async_trait]
+impl ChallengeStore for RedisStore {
+    async fn insert(&self, challenge: &Challenge, now_unix: i64) -> Result<(), StoreError> {
+        let key = format!("{}:ch:{}", self.prefix, nonce_key(challenge.nonce()));
+        if self
+            .set_nx_px(key, "1", ttl_ms(challenge.expires_at(), now_unix))
+            .await?
+        {
+            Ok(())
+        } else {
+            // 256 random bits collided: the generator is broken.
+            Err(StoreError::Random)
+        }
+    }
+
+    async fn consume(&self, nonce: &str, _now_unix: i64) -> Result<bool, StoreError> {
+        let key = format!("{}:ch:{}", self.prefix, nonce_key(nonce));
+        let mut cmd = redis::cmd("DEL");
+        cmd.arg(key);
+        let deleted: i64 = self.run(cmd).await?;
+        Ok(deleted == 1)
+    }
+}
+
+#[async_trait]
+impl ReplayStore for RedisStore {
+    async fn record(&self, token: &VerifiedToken, now_unix: i64) -> Result<bool, StoreError> {
+        let key = format!("{}:jti:{}:{}", self.prefix, token.kid(), token.claims().jti);
+        self.set_nx_px(key, "1", ttl_ms(token.accept_until(), now_unix))
+            .await
+    }
+}
+
+#[async_trait]
+impl KeyRegistry for RedisStore {
+    async fn register(&self, key: &RegisteredKey) -> Result<(), StoreError> {
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(format!("{}:key:{}", self.prefix, key.kid()))
+            .arg(key.to_stored_json()?);
+        let _: String = self.run(cmd).await?;
+        Ok(())
+    }
+
+    async fn get(&self, kid: &str) -> Result<Option<RegisteredKey>, StoreError> {
+        let mut cmd = redis::cmd("GET");
+        cmd.arg(format!("{}:key:{kid}", self.prefix));
+        let json: Option<String> = self.run(cmd).await?;
+        json.map(|j| RegisteredKey::from_stored_json(&j))
+            .transpose()
+    }
+}

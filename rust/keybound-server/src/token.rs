@@ -1,0 +1,148 @@
+//! Token verification with the backend's stateful stages, on top of
+//! [`keybound_protocol::verify`] (which does every stateless stage).
+//!
+//! Order (token-format.md): size → segments → header → the `kid` is looked
+//! up in the [`KeyRegistry`] (absent: `unknown_key`) → signature → claims →
+//! time → aud → txn → the nonce is consumed from the [`ChallengeStore`]
+//! (unknown, expired or used: `nonce_mismatch`) → (kid, jti) is recorded in
+//! the [`ReplayStore`] (seen: `replayed`). The two stores are touched only
+//! for a token that is otherwise valid; any store failure is
+//! `store_unavailable` and the token is refused (fail closed).
+
+use std::sync::Arc;
+
+use keybound_protocol::{
+    decode_header, verify, Expectations, ExpectedNonce, TokenError, VerifiedToken,
+    DEFAULT_LEEWAY_SECS,
+};
+
+use crate::clock::Clock;
+use crate::store::{ChallengeStore, KeyRegistry, RegisteredKey, ReplayStore, StoreError};
+
+/// How the nonce claim is checked.
+#[derive(Debug, Clone)]
+pub enum NonceCheck {
+    /// Consumed from the challenge store (the server's normal mode).
+    Consume(Arc<dyn ChallengeStore>),
+    /// Compared with a fixed value (offline `verify-token --nonce`); the
+    /// replay store still accepts each (kid, jti) once.
+    Fixed(String),
+}
+
+/// Verifies tokens for one audience.
+#[derive(Debug, Clone)]
+pub struct TokenVerifier {
+    audience: String,
+    leeway_secs: i64,
+    clock: Arc<dyn Clock>,
+    keys: Arc<dyn KeyRegistry>,
+    nonces: NonceCheck,
+    replay: Arc<dyn ReplayStore>,
+}
+
+/// A token that passed every stage, including the stateful ones.
+#[derive(Debug, Clone)]
+pub struct AcceptedToken {
+    token: VerifiedToken,
+    key: RegisteredKey,
+}
+
+impl AcceptedToken {
+    /// The verified token (kid and claims).
+    pub fn token(&self) -> &VerifiedToken {
+        &self.token
+    }
+
+    /// The registered key that signed it.
+    pub fn key(&self) -> &RegisteredKey {
+        &self.key
+    }
+}
+
+fn store_failed(stage: &'static str, e: &StoreError) -> TokenError {
+    tracing::error!(stage, error = %e, "store failed: refusing the token (store_unavailable)");
+    TokenError::StoreUnavailable
+}
+
+impl TokenVerifier {
+    /// A verifier for `audience` with the default leeway (60 s).
+    pub fn new(
+        audience: impl Into<String>,
+        clock: Arc<dyn Clock>,
+        keys: Arc<dyn KeyRegistry>,
+        nonces: NonceCheck,
+        replay: Arc<dyn ReplayStore>,
+    ) -> Self {
+        Self {
+            audience: audience.into(),
+            leeway_secs: DEFAULT_LEEWAY_SECS,
+            clock,
+            keys,
+            nonces,
+            replay,
+        }
+    }
+
+    /// Sets the clock-skew leeway for `exp` and `iat` (seconds, >= 0).
+    pub fn with_leeway_secs(mut self, leeway_secs: i64) -> Self {
+        self.leeway_secs = leeway_secs.max(0);
+        self
+    }
+
+    /// The expected audience.
+    pub fn audience(&self) -> &str {
+        &self.audience
+    }
+
+    /// Verifies `token`; `txn` is the expected transaction hash (base64url
+    /// SHA-256), if the caller expects one.
+    pub async fn verify(
+        &self,
+        token: &str,
+        txn: Option<&str>,
+    ) -> Result<AcceptedToken, TokenError> {
+        let header = decode_header(token)?;
+        let key = self
+            .keys
+            .get(header.kid())
+            .await
+            .map_err(|e| store_failed("key_registry", &e))?
+            .ok_or(TokenError::UnknownKey)?;
+        let nonce = match &self.nonces {
+            NonceCheck::Consume(_) => ExpectedNonce::CheckedByCaller,
+            NonceCheck::Fixed(n) => ExpectedNonce::Exactly(n.clone()),
+        };
+        let mut expect =
+            Expectations::new(self.audience.clone(), nonce).with_leeway_secs(self.leeway_secs);
+        if let Some(txn) = txn {
+            expect = expect.with_txn(txn);
+        }
+        let now = self.clock.now_unix();
+        let verified = verify(token, key.jwk(), &expect, now)?;
+
+        if let NonceCheck::Consume(challenges) = &self.nonces {
+            let consumed = challenges
+                .consume(&verified.claims().nonce, now)
+                .await
+                .map_err(|e| store_failed("challenge_store", &e))?;
+            if !consumed {
+                return Err(TokenError::NonceMismatch);
+            }
+        }
+        let first = self
+            .replay
+            .record(&verified, now)
+            .await
+            .map_err(|e| store_failed("replay_store", &e))?;
+        if !first {
+            return Err(TokenError::Replayed);
+        }
+        Ok(AcceptedToken {
+            token: verified,
+            key,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
