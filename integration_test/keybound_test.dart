@@ -9,7 +9,6 @@
 // `adb -e emu finger touch 1` when a prompt asks). Tests that need a finger
 // on the sensor are skipped unless enabled:
 //   cd example && flutter test integration_test --dart-define=KEYBOUND_HUMAN=true
-import 'dart:async';
 import 'dart:convert';
 import 'dart:typed_data';
 
