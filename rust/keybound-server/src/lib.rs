@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod attestation;
+pub mod cli;
 pub mod clock;
 pub mod http;
 pub mod store;

@@ -92,7 +92,8 @@ impl core::fmt::Display for PolicyViolation {
 /// only add requirements.
 #[derive(Clone, PartialEq, Eq)]
 pub struct KeyPolicy {
-    challenge: Vec<u8>,
+    /// `None` only through [`KeyPolicy::dangerous_any_challenge`].
+    challenge: Option<Vec<u8>>,
     package_name: Option<String>,
     signing_cert_digests: Vec<Vec<u8>>,
     strongbox_only: bool,
@@ -118,12 +119,22 @@ impl KeyPolicy {
     /// challenge bytes) is `challenge`.
     pub fn new(challenge: impl Into<Vec<u8>>) -> Self {
         Self {
-            challenge: challenge.into(),
+            challenge: Some(challenge.into()),
             package_name: None,
             signing_cert_digests: Vec::new(),
             strongbox_only: false,
             require_verified_boot: false,
             require_locked_bootloader: false,
+        }
+    }
+
+    /// The default policy WITHOUT the challenge check: for offline
+    /// inspection of a chain (`verify-attestation` without `--challenge`).
+    /// A registration that skips the challenge accepts replayed chains.
+    pub fn dangerous_any_challenge() -> Self {
+        Self {
+            challenge: None,
+            ..Self::new(Vec::new())
         }
     }
 
@@ -168,8 +179,10 @@ impl KeyPolicy {
         let hw: &AuthorizationList = &kd.hardware_enforced;
         let sw: &AuthorizationList = &kd.software_enforced;
         let mut v = Vec::new();
-        if !ct_eq(&kd.attestation_challenge, &self.challenge) {
-            v.push(PolicyViolation::ChallengeMismatch);
+        if let Some(challenge) = &self.challenge {
+            if !ct_eq(&kd.attestation_challenge, challenge) {
+                v.push(PolicyViolation::ChallengeMismatch);
+            }
         }
         if hw.algorithms != Some(ALGORITHM_EC) {
             v.push(PolicyViolation::AlgorithmNotEc);

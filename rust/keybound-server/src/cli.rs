@@ -1,0 +1,470 @@
+//! The `keybound-server` command line (clap). Each command is a function
+//! writing to the given output and returning its exit code (0 = all good,
+//! 1 = rejected); [`CliError`] means a usage or I/O error (exit 2).
+
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use clap::{Args, Parser, Subcommand};
+use keybound_protocol::Jwk;
+use serde_json::{json, Value};
+
+use crate::attestation::chain::{parse_chain, read_chain, ChainVerifier, TrustRoots};
+use crate::attestation::der::KeyDescription;
+use crate::attestation::{KeyPolicy, RevocationList};
+use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::http::{app, AppState, ServerConfig};
+use crate::store::memory::{MemoryKeyRegistry, MemoryReplayStore};
+use crate::store::redis::RedisStore;
+use crate::store::{KeyRegistry, RegisteredKey, StoreError};
+use crate::token::{NonceCheck, TokenVerifier};
+
+/// Largest file read by a command (chain, JWK, revocation list).
+pub const MAX_INPUT_FILE: u64 = 16 * 1024 * 1024;
+
+/// keybound backend: verify Android key attestations and keybound tokens, or
+/// serve the HTTP API.
+#[derive(Debug, Parser)]
+#[command(name = "keybound-server", version)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Verify an attestation chain (PEM or DER, leaf first) against Google's roots and keybound's policy.
+    VerifyAttestation(VerifyAttestationArgs),
+    /// Verify tokens read from stdin, one per line, with one replay store.
+    VerifyToken(VerifyTokenArgs),
+    /// Print a token's header and claims WITHOUT verifying anything.
+    Inspect(InspectArgs),
+    /// Serve the HTTP API.
+    Serve(ServeArgs),
+}
+
+/// `verify-attestation`.
+#[derive(Debug, Args)]
+pub struct VerifyAttestationArgs {
+    /// The chain file.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// Verification time (Unix seconds; default: now).
+    #[arg(long)]
+    pub at: Option<i64>,
+    /// Expected attestation challenge, base64url. Without it the challenge is not checked.
+    #[arg(long)]
+    pub challenge: Option<String>,
+    /// Required package name.
+    #[arg(long)]
+    pub package: Option<String>,
+    /// Google attestation status JSON (revocation list).
+    #[arg(long)]
+    pub revocations: Option<PathBuf>,
+    /// One JSON line instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `verify-token`.
+#[derive(Debug, Args)]
+pub struct VerifyTokenArgs {
+    /// The registered public key (JWK JSON file).
+    #[arg(long)]
+    pub jwk: PathBuf,
+    /// Expected audience.
+    #[arg(long)]
+    pub audience: String,
+    /// Expected nonce (compared, not consumed: the replay store still accepts each (kid, jti) once).
+    #[arg(long)]
+    pub nonce: String,
+    /// Expected transaction hash (base64url SHA-256).
+    #[arg(long)]
+    pub txn: Option<String>,
+    /// Verification time (Unix seconds; default: now).
+    #[arg(long)]
+    pub at: Option<i64>,
+    /// Clock-skew leeway in seconds.
+    #[arg(long, default_value_t = keybound_protocol::DEFAULT_LEEWAY_SECS)]
+    pub leeway: i64,
+    /// JSON lines instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The token.
+    pub token: String,
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port; the bound address is printed).
+    #[arg(long)]
+    pub listen: SocketAddr,
+    /// Redis URL (redis://host:port/db) shared by several instances; default: in-memory stores.
+    #[arg(long)]
+    pub redis: Option<String>,
+    /// Key prefix in Redis.
+    #[arg(long, default_value = "keybound")]
+    pub redis_prefix: String,
+    /// The token audience this server accepts.
+    #[arg(long)]
+    pub audience: String,
+    /// DANGEROUS: accept bare JWKs without attestation (simulators, development).
+    #[arg(long)]
+    pub allow_unattested: bool,
+    /// Required package name in attestations.
+    #[arg(long)]
+    pub package: Option<String>,
+    /// Required signing certificate SHA-256 (hex), in attestations.
+    #[arg(long)]
+    pub signing_cert_sha256: Vec<String>,
+    /// Google attestation status JSON (revocation list), read at start.
+    #[arg(long)]
+    pub revocations: Option<PathBuf>,
+    /// Accept StrongBox keys only.
+    #[arg(long)]
+    pub strongbox_only: bool,
+    /// Require verified boot (VERIFIED).
+    #[arg(long)]
+    pub require_verified_boot: bool,
+    /// Require a locked bootloader.
+    #[arg(long)]
+    pub require_locked_bootloader: bool,
+    /// Challenge lifetime in seconds.
+    #[arg(long, default_value_t = crate::http::DEFAULT_CHALLENGE_TTL_SECS)]
+    pub challenge_ttl: i64,
+    /// Token clock-skew leeway in seconds.
+    #[arg(long, default_value_t = keybound_protocol::DEFAULT_LEEWAY_SECS)]
+    pub leeway: i64,
+}
+
+/// A usage or I/O error: exit status 2.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CliError {
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Writing the output failed.
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+    /// A bad argument or input file.
+    #[error("{0}")]
+    Usage(String),
+    /// A store could not be reached at start.
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
+    let io = |source| CliError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    if len > MAX_INPUT_FILE {
+        return Err(CliError::Usage(format!("{} is too large", path.display())));
+    }
+    std::fs::read(path).map_err(io)
+}
+
+fn load_revocations(path: Option<&Path>) -> Result<Option<RevocationList>, CliError> {
+    path.map(|p| {
+        RevocationList::from_json(&read_file(p)?)
+            .map_err(|e| CliError::Usage(format!("{}: {e}", p.display())))
+    })
+    .transpose()
+}
+
+fn clock_at(at: Option<i64>) -> Arc<dyn Clock> {
+    match at {
+        Some(t) => Arc::new(FixedClock::new(t)),
+        None => Arc::new(SystemClock),
+    }
+}
+
+/// `verify-attestation`: exit 0 when the chain is valid and no policy is violated.
+pub fn verify_attestation(
+    args: &VerifyAttestationArgs,
+    out: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let bytes = read_file(&args.chain)?;
+    let revocations = load_revocations(args.revocations.as_deref())?;
+    let policy = match &args.challenge {
+        Some(c) => {
+            let raw = URL_SAFE_NO_PAD
+                .decode(c.trim_end_matches('='))
+                .or_else(|_| URL_SAFE.decode(c))
+                .map_err(|_| CliError::Usage("--challenge is not base64url".into()))?;
+            KeyPolicy::new(raw)
+        }
+        None => KeyPolicy::dangerous_any_challenge(),
+    };
+    let policy = match &args.package {
+        Some(p) => policy.with_package(p.clone()),
+        None => policy,
+    };
+    let now = clock_at(args.at).now_unix();
+    let roots = TrustRoots::google();
+    let verifier = ChainVerifier::new(roots.clone(), revocations);
+
+    let mut key_description = None;
+    let mut root = None;
+    let mut violations = Vec::new();
+    let result = read_chain(&bytes).and_then(|ders| {
+        // Decoded and judged even when the chain does not verify.
+        if let Ok(certs) = parse_chain(&ders) {
+            if let Some(last) = certs.last() {
+                root = roots.identify(last.cert()).map(|r| r.name);
+            }
+            if let Some(leaf) = certs.first() {
+                if let Some(kd) = leaf
+                    .key_description_der()
+                    .and_then(|ext| KeyDescription::from_der(ext).ok())
+                {
+                    violations = policy.violations(&kd, leaf.spki_der().as_deref());
+                    key_description = Some(kd);
+                }
+            }
+        }
+        verifier.verify(&ders, now)
+    });
+    let chain_valid = result.is_ok();
+    let error = match &result {
+        Err(e) => Some(e.code()),
+        Ok(_) if !violations.is_empty() => Some("policy_violation"),
+        Ok(_) => None,
+    };
+    let codes: Vec<&str> = violations.iter().map(|v| v.code()).collect();
+    if args.json {
+        let line = json!({
+            "chainValid": chain_valid,
+            "root": root,
+            "keyDescription": key_description.as_ref().map(KeyDescription::to_json),
+            "policyViolations": codes,
+            "error": error,
+        });
+        writeln!(out, "{line}")?;
+    } else {
+        writeln!(
+            out,
+            "chain: {}",
+            if chain_valid { "valid" } else { "INVALID" }
+        )?;
+        if let Err(e) = &result {
+            writeln!(out, "error: {} ({e})", e.code())?;
+        }
+        writeln!(out, "root: {}", root.unwrap_or("none"))?;
+        match &key_description {
+            Some(kd) => writeln!(
+                out,
+                "key description: {}",
+                serde_json::to_string_pretty(&kd.to_json()).unwrap_or_default()
+            )?,
+            None => writeln!(out, "key description: none")?,
+        }
+        if codes.is_empty() {
+            writeln!(out, "policy: satisfied")?;
+        } else {
+            writeln!(out, "policy violations: {}", codes.join(", "))?;
+        }
+    }
+    Ok(if chain_valid && codes.is_empty() {
+        0
+    } else {
+        1
+    })
+}
+
+/// `verify-token`: tokens from `input`, one per line (blank lines skipped).
+pub async fn verify_token(
+    args: &VerifyTokenArgs,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let jwk_text = String::from_utf8(read_file(&args.jwk)?)
+        .map_err(|_| CliError::Usage("the JWK file is not UTF-8".into()))?;
+    let jwk = Jwk::from_json(jwk_text.trim())
+        .map_err(|e| CliError::Usage(format!("{}: {e}", args.jwk.display())))?;
+    let clock = clock_at(args.at);
+    let keys = Arc::new(MemoryKeyRegistry::new(1));
+    // The operator supplied this key: no attestation to check here.
+    keys.register(&RegisteredKey::dangerous_unattested(jwk, clock.now_unix()))
+        .await?;
+    let verifier = TokenVerifier::new(
+        args.audience.clone(),
+        clock,
+        keys,
+        NonceCheck::Fixed(args.nonce.clone()),
+        Arc::new(MemoryReplayStore::default()),
+    )
+    .with_leeway_secs(args.leeway);
+    let mut all_valid = true;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        // Lines longer than any token are still read whole; verify() then says too_large.
+        if input.read_line(&mut line)? == 0 {
+            break;
+        }
+        let token = line.trim_end_matches(['\r', '\n']);
+        if token.trim().is_empty() {
+            continue;
+        }
+        let result = verifier.verify(token, args.txn.as_deref()).await;
+        match result {
+            Ok(accepted) => {
+                let t = accepted.token();
+                if args.json {
+                    let claims = serde_json::to_value(t.claims()).unwrap_or(Value::Null);
+                    writeln!(
+                        out,
+                        "{}",
+                        json!({"valid": true, "kid": t.kid(), "claims": claims})
+                    )?;
+                } else {
+                    writeln!(out, "valid kid={} jti={}", t.kid(), t.claims().jti)?;
+                }
+            }
+            Err(e) => {
+                all_valid = false;
+                if args.json {
+                    writeln!(out, "{}", json!({"valid": false, "error": e.code()}))?;
+                } else {
+                    writeln!(out, "invalid {}", e.code())?;
+                }
+            }
+        }
+    }
+    Ok(if all_valid { 0 } else { 1 })
+}
+
+/// `inspect`: the header and claims, decoded but NOT verified.
+pub fn inspect(args: &InspectArgs, out: &mut dyn Write) -> Result<u8, CliError> {
+    let token = args.token.trim();
+    if token.len() > keybound_protocol::MAX_TOKEN_BYTES {
+        writeln!(out, "error: too_large")?;
+        return Ok(1);
+    }
+    let parts: Vec<&str> = token.split('.').collect();
+    let decode = |s: &str| -> Option<Value> {
+        let bytes = URL_SAFE_NO_PAD.decode(s).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    };
+    let (Some(header), Some(claims)) = (
+        parts.first().and_then(|h| decode(h)),
+        parts.get(1).and_then(|p| decode(p)),
+    ) else {
+        writeln!(
+            out,
+            "error: malformed (not a JWS with JSON header and payload)"
+        )?;
+        return Ok(1);
+    };
+    writeln!(out, "UNVERIFIED header: {header}")?;
+    writeln!(out, "UNVERIFIED claims: {claims}")?;
+    writeln!(
+        out,
+        "(nothing above is verified: use verify-token or the HTTP API)"
+    )?;
+    Ok(0)
+}
+
+/// `serve`: binds, prints `listening on http://ADDR` on stdout, serves until
+/// SIGINT/SIGTERM.
+pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
+    let revocations = load_revocations(args.revocations.as_deref())?;
+    let mut config = ServerConfig::new(args.audience.clone());
+    config.package = args.package.clone();
+    config.strongbox_only = args.strongbox_only;
+    config.require_verified_boot = args.require_verified_boot;
+    config.require_locked_bootloader = args.require_locked_bootloader;
+    config.challenge_ttl_secs = args.challenge_ttl;
+    config.leeway_secs = args.leeway;
+    for hex_digest in &args.signing_cert_sha256 {
+        let digest = hex::decode(hex_digest)
+            .ok()
+            .filter(|d| d.len() == 32)
+            .ok_or_else(|| CliError::Usage("--signing-cert-sha256 takes 64 hex digits".into()))?;
+        config.signing_cert_digests.push(digest);
+    }
+    let stores = match &args.redis {
+        Some(url) => {
+            let store = RedisStore::connect(
+                url,
+                &args.redis_prefix,
+                crate::store::redis::DEFAULT_TIMEOUT,
+            )
+            .await?;
+            store.ping().await?;
+            store.stores()
+        }
+        None => crate::store::memory::stores(),
+    };
+    let mut state = AppState::new(
+        config,
+        stores,
+        ChainVerifier::new(TrustRoots::google(), revocations),
+        Arc::new(SystemClock),
+    );
+    if args.allow_unattested {
+        state = state.dangerous_allow_unattested();
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(CliError::Output)?;
+    let local = listener.local_addr().map_err(CliError::Output)?;
+    {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "listening on http://{local}")?;
+        stdout.flush()?;
+    }
+    tracing::info!(%local, redis = args.redis.is_some(), "keybound-server listening");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(CliError::Output)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    // Give in-flight requests a moment; axum waits for them.
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,275 @@
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{json, Value};
+
+use super::*;
+use crate::testdata::{golden_cases, time_inside_validity, TODAY};
+use crate::testkeys::{claims, DeviceKey};
+
+fn temp_file(contents: &[u8]) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "keybound-cli-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn attestation_args(chain: PathBuf, at: Option<i64>) -> VerifyAttestationArgs {
+    VerifyAttestationArgs {
+        chain,
+        at,
+        challenge: None,
+        package: None,
+        revocations: None,
+        json: true,
+    }
+}
+
+fn run_attestation(args: &VerifyAttestationArgs) -> (u8, Value) {
+    let mut out = Vec::new();
+    let code = verify_attestation(args, &mut out).unwrap();
+    (code, serde_json::from_slice(&out).unwrap())
+}
+
+#[test]
+fn verify_attestation_json_for_every_golden_chain() {
+    for (name, pem, expected) in golden_cases() {
+        let file = temp_file(&pem);
+        let (code, out) = run_attestation(&attestation_args(
+            file.clone(),
+            Some(time_inside_validity(&pem)),
+        ));
+        assert_eq!(code, 1, "{name}: captured keys break keybound's policy");
+        assert_eq!(out["chainValid"], true, "{name}");
+        let root = if name.contains("2026_ROOT") {
+            "google-p384-ca1"
+        } else {
+            "google-rsa-4096"
+        };
+        assert_eq!(out["root"], root, "{name}");
+        assert_eq!(out["error"], "policy_violation", "{name}");
+        assert!(
+            out["policyViolations"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("no_auth_required"))
+                || name.contains("USERAUTH")
+        );
+        let mut expected = expected;
+        for list in ["softwareEnforced", "hardwareEnforced"] {
+            expected[list]
+                .as_object_mut()
+                .unwrap()
+                .entry("areTagsOrdered")
+                .or_insert(json!(true));
+        }
+        assert_eq!(out["keyDescription"], expected, "{name}");
+        assert_eq!(out.as_object().unwrap().len(), 5);
+
+        let (code, today) = run_attestation(&attestation_args(file.clone(), Some(TODAY)));
+        assert_eq!(
+            (code, &today["chainValid"], &today["error"]),
+            (1, &json!(false), &json!("expired")),
+            "{name}"
+        );
+        assert_eq!(
+            today["keyDescription"], out["keyDescription"],
+            "decoded even when the chain fails"
+        );
+        std::fs::remove_file(file).unwrap();
+    }
+}
+
+#[test]
+fn verify_attestation_checks_challenge_package_and_revocations() {
+    let cases = golden_cases();
+    let (_, pem, _) = cases
+        .iter()
+        .find(|c| c.0.contains("akita") && c.0.contains("TEE_EC_NONE"))
+        .unwrap();
+    let file = temp_file(pem);
+    let at = Some(time_inside_validity(pem));
+    let mut args = attestation_args(file.clone(), at);
+    args.challenge = Some("Y2hhbGxlbmdl".into()); // "challenge"
+    let (_, out) = run_attestation(&args);
+    assert!(!out["policyViolations"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("challenge_mismatch")));
+    args.challenge = Some("b3RoZXI".into());
+    args.package = Some("com.example.bank".into());
+    let (_, out) = run_attestation(&args);
+    let v = out["policyViolations"].as_array().unwrap();
+    assert!(
+        v.contains(&json!("challenge_mismatch")) && v.contains(&json!("package_mismatch")),
+        "{v:?}"
+    );
+    args.challenge = Some("not base64!".into());
+    assert!(matches!(
+        verify_attestation(&args, &mut Vec::new()),
+        Err(CliError::Usage(_))
+    ));
+
+    let certs = parse_chain(&read_chain(pem).unwrap()).unwrap();
+    let serial = hex::encode(certs[2].cert().tbs_certificate().serial_number().as_bytes());
+    let revoked =
+        temp_file(format!(r#"{{"entries":{{"{serial}":{{"status":"REVOKED"}}}}}}"#).as_bytes());
+    let mut args = attestation_args(file.clone(), at);
+    args.revocations = Some(revoked.clone());
+    let (code, out) = run_attestation(&args);
+    assert_eq!(
+        (code, out["error"].clone(), out["chainValid"].clone()),
+        (1, json!("revoked"), json!(false))
+    );
+    let broken = temp_file(b"{");
+    args.revocations = Some(broken.clone());
+    assert!(matches!(
+        verify_attestation(&args, &mut Vec::new()),
+        Err(CliError::Usage(_))
+    ));
+    for f in [file, revoked, broken] {
+        std::fs::remove_file(f).unwrap();
+    }
+}
+
+#[test]
+fn verify_attestation_on_garbage_reports_instead_of_panicking() {
+    let pem = golden_cases().remove(0).1;
+    let mut inputs: Vec<Vec<u8>> = vec![
+        vec![],
+        b"hello".to_vec(),
+        b"-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n".to_vec(),
+        vec![0x30, 0x82, 0xff, 0xff],
+        pem[..pem.len() / 2].to_vec(),
+    ];
+    for cut in (0..pem.len()).step_by(97) {
+        let mut m = pem.clone();
+        m[cut] = b'A' + (cut % 26) as u8;
+        inputs.push(m);
+    }
+    for input in inputs {
+        let file = temp_file(&input);
+        let (code, out) = run_attestation(&attestation_args(file.clone(), Some(TODAY)));
+        assert_eq!(code, 1);
+        assert!(out["error"].is_string());
+        std::fs::remove_file(file).unwrap();
+    }
+    let missing = attestation_args(PathBuf::from("/nonexistent/chain.pem"), None);
+    assert!(matches!(
+        verify_attestation(&missing, &mut Vec::new()),
+        Err(CliError::Io { .. })
+    ));
+}
+
+fn token_args(jwk: PathBuf) -> VerifyTokenArgs {
+    VerifyTokenArgs {
+        jwk,
+        audience: "aud-1".into(),
+        nonce: "nonce-1".into(),
+        txn: None,
+        at: Some(1_800_000_000),
+        leeway: 60,
+        json: true,
+    }
+}
+
+#[tokio::test]
+async fn verify_token_reads_lines_with_one_replay_store() {
+    let key = DeviceKey::generate();
+    let jwk = temp_file(key.jwk.to_json().as_bytes());
+    let c = claims("aud-1", "nonce-1", 1_800_000_000);
+    let good = key.token(&c);
+    let other = key.token(&claims("aud-1", "nonce-2", 1_800_000_000));
+    let input = format!("{good}\n\n{good}\r\n{other}\ngarbage\n");
+    let mut out = Vec::new();
+    let code = verify_token(&token_args(jwk.clone()), &mut input.as_bytes(), &mut out)
+        .await
+        .unwrap();
+    assert_eq!(code, 1);
+    let lines: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            json!({"valid": true, "kid": key.kid, "claims": c}),
+            json!({"valid": false, "error": "replayed"}),
+            json!({"valid": false, "error": "nonce_mismatch"}),
+            json!({"valid": false, "error": "malformed"}),
+        ]
+    );
+    // All valid: exit 0.
+    let fresh = key.token(&claims("aud-1", "nonce-1", 1_800_000_000));
+    let mut out = Vec::new();
+    assert_eq!(
+        verify_token(&token_args(jwk.clone()), &mut fresh.as_bytes(), &mut out)
+            .await
+            .unwrap(),
+        0
+    );
+    // Expired at a later --at.
+    let mut late = token_args(jwk.clone());
+    late.at = Some(1_800_001_000);
+    let mut out = Vec::new();
+    assert_eq!(
+        verify_token(&late, &mut fresh.as_bytes(), &mut out)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        String::from_utf8(out).unwrap().trim(),
+        r#"{"error":"expired","valid":false}"#
+    );
+    std::fs::remove_file(&jwk).unwrap();
+    let bad_jwk = temp_file(b"{\"kty\":\"RSA\"}");
+    assert!(matches!(
+        verify_token(
+            &token_args(bad_jwk.clone()),
+            &mut "".as_bytes(),
+            &mut Vec::new()
+        )
+        .await,
+        Err(CliError::Usage(_))
+    ));
+    std::fs::remove_file(bad_jwk).unwrap();
+}
+
+#[test]
+fn inspect_labels_everything_unverified() {
+    let key = DeviceKey::generate();
+    let token = key.token(&claims("aud-1", "n", 5));
+    let mut out = Vec::new();
+    assert_eq!(inspect(&InspectArgs { token }, &mut out).unwrap(), 0);
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("UNVERIFIED header: {"), "{text}");
+    assert!(text.contains(&key.kid));
+    assert!(text.contains("UNVERIFIED claims: {"));
+    let mut out = Vec::new();
+    assert_eq!(
+        inspect(
+            &InspectArgs {
+                token: "x.y".into()
+            },
+            &mut out
+        )
+        .unwrap(),
+        1
+    );
+    assert_eq!(
+        inspect(
+            &InspectArgs {
+                token: "a".repeat(5000)
+            },
+            &mut Vec::new()
+        )
+        .unwrap(),
+        1
+    );
+}
