@@ -1,0 +1,461 @@
+package dev.keybound;
+
+import java.security.Signature;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Java half of keybound's JNI bridge: the static methods the Rust core
+ * calls, and the native callbacks through which prompt outcomes go back.
+ *
+ * <h2>For the plugin author (Android adapters)</h2>
+ * In this order, on the main thread:
+ * <ol>
+ *   <li>{@code System.loadLibrary("keybound")}: runs the Rust {@code JNI_OnLoad}
+ *       with this class's loader; Rust caches this class, {@link KeyInfo} and
+ *       {@link KeyVaultException}, their method ids, and registers the
+ *       {@code native} methods below ({@code RegisterNatives}, no exported
+ *       {@code Java_...} names). Calling any native method before it throws
+ *       {@code UnsatisfiedLinkError}.</li>
+ *   <li>{@link #nativeInit(Object)} with the <em>application</em> Context
+ *       (passed as Object: this class has no android.* types). Initialises
+ *       ndk-context and logcat logging in Rust; idempotent.</li>
+ *   <li>{@link #install(DeviceInfo, KeyVault, Prompter, Executor)} with the
+ *       Android adapters and a main-thread executor (e.g.
+ *       {@code ContextCompat.getMainExecutor(context)} or
+ *       {@code new Handler(Looper.getMainLooper())::post}). Re-install when the
+ *       Activity changes (the Prompter needs the Activity); a prompt showing at
+ *       that moment is cancelled.</li>
+ *   <li>{@link #onBackgrounded()} from {@code onPause}/{@code onStop} (or
+ *       {@code onDetachedFromActivity*}): cancels the prompt showing, which
+ *       reaches Rust as {@code BIOMETRIC_ERROR_CANCELED} (5).</li>
+ *   <li>{@link #uninstall()} from {@code onDetachedFromEngine}.</li>
+ * </ol>
+ * Rust's calls arrive on Rust worker threads; {@link Prompter} methods are
+ * only ever called on the main-thread executor; outcomes go back to Rust from
+ * whatever thread the Prompter's callback runs on (the main thread on Android).
+ *
+ * <h2>Protocol with Rust (do not change without the Rust side)</h2>
+ * Rust gives every prompt a request id. {@link #authenticate} returns
+ * {@link #START_ACCEPTED} or {@link #START_BUSY}; exactly one
+ * {@code nativeOnResult(requestId, outcome, derSignature, authType, message)}
+ * follows an accepted request: outcome {@link #OUTCOME_SUCCESS} with the DER
+ * signature made by the authorised Signature instance, a
+ * {@code BIOMETRIC_ERROR_*} code (13 for the negative button), or
+ * {@link #OUTCOME_SIGN_FAILED}. Key errors are thrown as
+ * {@link KeyVaultException}; Rust turns every exception into a typed error.
+ */
+public final class NativeBridge {
+    /** {@link #authenticate} accepted the request; one result will follow. */
+    public static final int START_ACCEPTED = 0;
+    /** {@link #authenticate} refused: another prompt is showing. No result follows. */
+    public static final int START_BUSY = 1;
+
+    /** The prompt succeeded and the payload was signed. */
+    public static final int OUTCOME_SUCCESS = 0;
+    /** The prompt succeeded but signing failed (message says why). */
+    public static final int OUTCOME_SIGN_FAILED = -1;
+    /** The Prompter or executor threw while starting the prompt (message says why). */
+    public static final int OUTCOME_BRIDGE_FAILED = -2;
+
+    /** BiometricPrompt.BIOMETRIC_ERROR_CANCELED: the system (or the app going to the background) cancelled. */
+    public static final int ERROR_CANCELED = 5;
+    /** BiometricPrompt.BIOMETRIC_ERROR_USER_CANCELED: also used when the app cancels. */
+    public static final int ERROR_USER_CANCELED = 10;
+
+    /** Indices into the array {@link #status()} returns. */
+    public static final int STATUS_API_LEVEL = 0;
+    public static final int STATUS_STRONG_BIOMETRIC = 1;
+    public static final int STATUS_DEVICE_SECURE = 2;
+    public static final int STATUS_STRONGBOX = 3;
+    public static final int STATUS_LENGTH = 4;
+
+    private static final Object LOCK = new Object();
+    /** Guarded by LOCK. */
+    private static Installation installation;
+    /** The request whose prompt the Prompter shows now; guarded by LOCK. */
+    private static Request showing;
+    /** Requests not yet reported to Rust, by id; guarded by LOCK. */
+    private static final Map<Long, Request> REQUESTS = new HashMap<>();
+    private static final AtomicLong CALLBACK_FAILURES = new AtomicLong();
+
+    private NativeBridge() {}
+
+    // ---------------------------------------------------------------- plugin entry points
+
+    /** Native: initialises ndk-context (Android) with the application Context. Idempotent. */
+    public static native void nativeInit(Object applicationContext);
+
+    /** Native: one prompt outcome for Rust. Never throws (Rust swallows its own errors). */
+    private static native void nativeOnResult(
+            long requestId, int outcome, byte[] derSignature, int authType, String message);
+
+    /**
+     * Installs the platform. Replaces a previous installation; a prompt
+     * showing then is cancelled and reported as {@link #ERROR_CANCELED}.
+     */
+    public static void install(DeviceInfo deviceInfo, KeyVault keyVault, Prompter prompter, Executor mainThread) {
+        if (deviceInfo == null || keyVault == null || prompter == null || mainThread == null) {
+            throw new IllegalArgumentException("install: null argument");
+        }
+        Installation previous;
+        synchronized (LOCK) {
+            previous = installation;
+            installation = new Installation(deviceInfo, keyVault, prompter, mainThread);
+        }
+        if (previous != null) {
+            abandon(previous);
+        }
+    }
+
+    /** Removes the platform; Rust calls then fail with IllegalStateException. */
+    public static void uninstall() {
+        Installation previous;
+        synchronized (LOCK) {
+            previous = installation;
+            installation = null;
+        }
+        if (previous != null) {
+            abandon(previous);
+        }
+    }
+
+    /**
+     * The app went to the background: cancel the prompt showing, reported to
+     * Rust as {@link #ERROR_CANCELED} whatever code the Prompter ends with.
+     */
+    public static void onBackgrounded() {
+        Request r;
+        Installation in;
+        synchronized (LOCK) {
+            r = showing;
+            in = installation;
+            if (r == null || in == null) {
+                return;
+            }
+            r.endCode = ERROR_CANCELED;
+        }
+        in.mainThread.execute(() -> cancelOnMain(in, r));
+    }
+
+    // ---------------------------------------------------------------- called by Rust
+
+    /** Capabilities, indexed by the STATUS_ constants (booleans as 0/1). */
+    static int[] status() {
+        DeviceInfo info = require().deviceInfo;
+        int[] out = new int[STATUS_LENGTH];
+        out[STATUS_API_LEVEL] = info.apiLevel();
+        out[STATUS_STRONG_BIOMETRIC] = info.strongBiometricStatus();
+        out[STATUS_DEVICE_SECURE] = info.isDeviceSecure() ? 1 : 0;
+        out[STATUS_STRONGBOX] = info.hasStrongBox() ? 1 : 0;
+        return out;
+    }
+
+    static KeyInfo createKey(String alias, byte[] attestationChallenge, boolean allowDeviceCredential,
+            boolean preferStrongBox) throws KeyVaultException {
+        return require().keyVault.create(alias, attestationChallenge, allowDeviceCredential, preferStrongBox);
+    }
+
+    static byte[] publicKey(String alias) throws KeyVaultException {
+        return require().keyVault.publicKey(alias);
+    }
+
+    static boolean keyExists(String alias) throws KeyVaultException {
+        return require().keyVault.exists(alias);
+    }
+
+    static boolean deleteKey(String alias) throws KeyVaultException {
+        return require().keyVault.delete(alias);
+    }
+
+    /**
+     * Starts a prompt for {@code requestId}: prepares the Signature now (so key
+     * errors are thrown to Rust synchronously), then shows the prompt on the
+     * main thread. After success it signs {@code payload}, or
+     * {@code payloadDeviceCredential} when the user authenticated with the
+     * device credential (non-null exactly when it is allowed: the token's
+     * {@code auth} claim differs). The payloads are copied and wiped after use.
+     */
+    static int authenticate(long requestId, String alias, byte[] payload, byte[] payloadDeviceCredential,
+            String title, String subtitle, String description, String negativeButton,
+            boolean allowDeviceCredential) throws KeyVaultException {
+        Installation in = require();
+        synchronized (LOCK) {
+            if (showing != null) {
+                return START_BUSY;
+            }
+        }
+        Signature signature = in.keyVault.signatureFor(alias);
+        PromptText text = new PromptText(title, subtitle, description, negativeButton);
+        Request r = new Request(requestId, payload.clone(),
+                payloadDeviceCredential == null ? null : payloadDeviceCredential.clone(), in);
+        synchronized (LOCK) {
+            if (showing != null || installation != in) {
+                r.wipe();
+                return START_BUSY;
+            }
+            showing = r;
+            REQUESTS.put(requestId, r);
+        }
+        try {
+            in.mainThread.execute(() -> showOnMain(in, r, signature, text, allowDeviceCredential));
+        } catch (RuntimeException e) {
+            synchronized (LOCK) {
+                REQUESTS.remove(requestId);
+                if (showing == r) {
+                    showing = null;
+                }
+            }
+            r.wipe();
+            throw e;
+        }
+        return START_ACCEPTED;
+    }
+
+    /**
+     * Cancels the prompt for {@code requestId} if it is still running; its
+     * result is then {@link #ERROR_USER_CANCELED} (or {@link #ERROR_CANCELED}
+     * when backgrounded). Unknown ids are ignored.
+     */
+    static void cancel(long requestId) {
+        Request r;
+        synchronized (LOCK) {
+            r = REQUESTS.get(requestId);
+            if (r == null) {
+                return;
+            }
+            if (r.endCode == 0) {
+                r.endCode = ERROR_USER_CANCELED;
+            }
+        }
+        Installation in = r.installation;
+        in.mainThread.execute(() -> cancelOnMain(in, r));
+    }
+
+    /** Requests not yet reported to Rust (tests and diagnostics). */
+    public static int pendingRequests() {
+        synchronized (LOCK) {
+            return REQUESTS.size();
+        }
+    }
+
+    /** Whether a prompt is showing now (tests and diagnostics). */
+    public static boolean isPromptShowing() {
+        synchronized (LOCK) {
+            return showing != null;
+        }
+    }
+
+    /** Calls into Rust that threw (never expected; diagnostics). */
+    public static long callbackFailures() {
+        return CALLBACK_FAILURES.get();
+    }
+
+    // ---------------------------------------------------------------- main thread
+
+    private static void showOnMain(Installation in, Request r, Signature signature, PromptText text,
+            boolean allowDeviceCredential) {
+        synchronized (LOCK) {
+            if (r.endCode != 0) {
+                // Cancelled before it was shown.
+                promptEnded(r);
+                finish(r, r.endCode, null, 0, "canceled before the prompt was shown");
+                return;
+            }
+            r.started = true;
+        }
+        try {
+            in.prompter.authenticate(signature, text, allowDeviceCredential, new PromptCallback(r));
+        } catch (RuntimeException e) {
+            synchronized (LOCK) {
+                promptEnded(r);
+            }
+            finish(r, OUTCOME_BRIDGE_FAILED, null, 0, describe(e));
+        }
+    }
+
+    private static void cancelOnMain(Installation in, Request r) {
+        boolean started;
+        synchronized (LOCK) {
+            started = r.started && showing == r;
+        }
+        if (started) {
+            try {
+                in.prompter.cancel();
+            } catch (RuntimeException e) {
+                synchronized (LOCK) {
+                    promptEnded(r);
+                }
+                finish(r, r.endCode, null, 0, "cancel failed: " + describe(e));
+            }
+        }
+    }
+
+    /** The previous installation's prompt ends as cancelled by the system. */
+    private static void abandon(Installation previous) {
+        Request r;
+        synchronized (LOCK) {
+            r = showing;
+            if (r == null || r.installation != previous) {
+                return;
+            }
+            r.endCode = ERROR_CANCELED;
+            showing = null;
+        }
+        finish(r, ERROR_CANCELED, null, 0, "platform re-installed");
+        try {
+            previous.mainThread.execute(() -> {
+                try {
+                    previous.prompter.cancel();
+                } catch (RuntimeException ignored) {
+                    // The old prompter is gone; nothing to report.
+                }
+            });
+        } catch (RuntimeException ignored) {
+            // The old executor is shut down.
+        }
+    }
+
+    private static final class PromptCallback implements Prompter.Callback {
+        private final Request r;
+
+        PromptCallback(Request r) {
+            this.r = r;
+        }
+
+        @Override
+        public void onSucceeded(Signature authorised, int authType) {
+            int endCode;
+            synchronized (LOCK) {
+                promptEnded(r);
+                endCode = r.endCode;
+            }
+            if (endCode != 0) {
+                // Cancel was asked for: honour it, do not sign.
+                finish(r, endCode, null, 0, "canceled");
+                return;
+            }
+            byte[] toSign = authType == Prompter.AUTH_TYPE_DEVICE_CREDENTIAL ? r.payloadDeviceCredential : r.payload;
+            if (toSign == null) {
+                finish(r, OUTCOME_SIGN_FAILED, null, 0, "device credential used but not allowed");
+                return;
+            }
+            byte[] der;
+            try {
+                authorised.update(toSign);
+                der = authorised.sign();
+            } catch (Exception e) {
+                finish(r, OUTCOME_SIGN_FAILED, null, 0, describe(e));
+                return;
+            }
+            finish(r, OUTCOME_SUCCESS, der, authType, null);
+        }
+
+        @Override
+        public void onError(int code, CharSequence message) {
+            int endCode;
+            synchronized (LOCK) {
+                promptEnded(r);
+                endCode = r.endCode;
+            }
+            finish(r, endCode != 0 ? endCode : code, null, 0, message == null ? null : message.toString());
+        }
+
+        @Override
+        public void onFailed() {
+            // Not recognised; the prompt stays up.
+        }
+
+        @Override
+        public void onHelp(int code, CharSequence message) {
+            // Transient hint; the prompt shows it.
+        }
+    }
+
+    /** Caller holds LOCK. */
+    private static void promptEnded(Request r) {
+        if (showing == r) {
+            showing = null;
+        }
+    }
+
+    /**
+     * Reports the outcome of {@code r} to Rust once. A request already reported
+     * (or abandoned) is not reported again; Rust would ignore it anyway.
+     */
+    private static void finish(Request r, int outcome, byte[] der, int authType, String message) {
+        boolean first;
+        synchronized (LOCK) {
+            first = !r.reported;
+            r.reported = true;
+            REQUESTS.remove(r.id);
+        }
+        r.wipe();
+        if (!first) {
+            return;
+        }
+        try {
+            nativeOnResult(r.id, outcome, der, authType, message);
+        } catch (Throwable t) {
+            // Rust never throws back; an UnsatisfiedLinkError means the library is not loaded.
+            CALLBACK_FAILURES.incrementAndGet();
+        }
+    }
+
+    private static Installation require() {
+        synchronized (LOCK) {
+            if (installation == null) {
+                throw new IllegalStateException("keybound: NativeBridge.install() was not called");
+            }
+            return installation;
+        }
+    }
+
+    private static String describe(Throwable t) {
+        return t.getClass().getName() + ": " + t.getMessage();
+    }
+
+    private static final class Installation {
+        final DeviceInfo deviceInfo;
+        final KeyVault keyVault;
+        final Prompter prompter;
+        final Executor mainThread;
+
+        Installation(DeviceInfo deviceInfo, KeyVault keyVault, Prompter prompter, Executor mainThread) {
+            this.deviceInfo = deviceInfo;
+            this.keyVault = keyVault;
+            this.prompter = prompter;
+            this.mainThread = mainThread;
+        }
+    }
+
+    private static final class Request {
+        final long id;
+        final byte[] payload;
+        final byte[] payloadDeviceCredential;
+        final Installation installation;
+        /** Guarded by LOCK: the prompter was asked to show it. */
+        boolean started;
+        /** Guarded by LOCK: the code to report when the prompt ends (0 = its own). */
+        int endCode;
+        /** Guarded by LOCK: already reported to Rust. */
+        boolean reported;
+
+        Request(long id, byte[] payload, byte[] payloadDeviceCredential, Installation installation) {
+            this.id = id;
+            this.payload = payload;
+            this.payloadDeviceCredential = payloadDeviceCredential;
+            this.installation = installation;
+        }
+
+        void wipe() {
+            Arrays.fill(payload, (byte) 0);
+            if (payloadDeviceCredential != null) {
+                Arrays.fill(payloadDeviceCredential, (byte) 0);
+            }
+        }
+    }
+}
