@@ -12,7 +12,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-OUT="${ANDROID_CHECK_DIR:-target/android-check}"
+# A fresh build directory per run: several people (and their `make test`)
+# may run this in one working tree at once. Kept only when something failed.
+if [ -n "${ANDROID_CHECK_DIR:-}" ]; then
+  OUT="$ANDROID_CHECK_DIR"
+  rm -rf "$OUT"
+else
+  OUT="$(mktemp -d "${TMPDIR:-/tmp}/keybound-android-check.XXXXXX")"
+fi
 JAVA_LIB="${JAVA_LIB:-/usr/share/java}"
 CONSOLE="$JAVA_LIB/junit-platform-console-standalone.jar"
 PYTHON="${PYTHON:-python3}"
@@ -31,12 +38,16 @@ step() { # name, command...
   fi
 }
 finish() {
+  if [ "$failed" -eq 0 ] && [ -z "${ANDROID_CHECK_DIR:-}" ]; then
+    rm -rf "$OUT"
+  else
+    echo "android: build files kept in $OUT"
+  fi
   echo "android: $passed passed, $failed failed"
   [ "$failed" -eq 0 ]
   exit $?
 }
 
-rm -rf "$OUT"
 mkdir -p "$OUT/stubs" "$OUT/main" "$OUT/test"
 
 compile_stubs() {

@@ -22,9 +22,11 @@ public final class PromptErrors {
     public static final int NEGATIVE_BUTTON = 13;
     /**
      * Not an Android code: building or starting the prompt threw (the message
-     * says what). Rust maps unknown codes to {@code PlatformError}.
+     * says what). The same value as {@link NativeBridge#OUTCOME_BRIDGE_FAILED},
+     * so Rust reports a bridge failure, never a biometric error (-1 would be
+     * {@code OUTCOME_SIGN_FAILED}, 0 success).
      */
-    public static final int PLATFORM_FAILURE = -1;
+    public static final int PLATFORM_FAILURE = -2;
 
     /** Message for a prompt ended because the app left the foreground. */
     public static final String BACKGROUNDED = "Canceled: the app left the foreground";

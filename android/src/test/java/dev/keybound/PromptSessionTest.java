@@ -2,6 +2,7 @@ package dev.keybound;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.Signature;
@@ -115,7 +116,16 @@ class PromptSessionTest {
     }
 
     @Test
-    void platformFailureIsNotAnAndroidCode() {
+    void platformFailureIsTheBridgeFailureOutcomeNotAnAndroidCode() {
         assertTrue(PromptErrors.PLATFORM_FAILURE < 0);
+        assertEquals(NativeBridge.OUTCOME_BRIDGE_FAILED, PromptErrors.PLATFORM_FAILURE);
+        assertNotEquals(NativeBridge.OUTCOME_SIGN_FAILED, PromptErrors.PLATFORM_FAILURE);
+        assertNotEquals(NativeBridge.OUTCOME_SUCCESS, PromptErrors.PLATFORM_FAILURE);
+    }
+
+    @Test
+    void codesAgreeWithTheBridge() {
+        assertEquals(NativeBridge.ERROR_CANCELED, PromptErrors.CANCELED);
+        assertEquals(NativeBridge.ERROR_USER_CANCELED, PromptErrors.USER_CANCELED);
     }
 }

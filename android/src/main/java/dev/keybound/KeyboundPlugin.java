@@ -1,0 +1,168 @@
+package dev.keybound;
+
+import android.app.Activity;
+import android.app.Application;
+import android.content.Context;
+import android.os.Bundle;
+import android.os.Handler;
+import android.os.Looper;
+import android.util.Log;
+import io.flutter.embedding.engine.plugins.FlutterPlugin;
+import io.flutter.embedding.engine.plugins.activity.ActivityAware;
+import io.flutter.embedding.engine.plugins.activity.ActivityPluginBinding;
+import java.util.concurrent.Executor;
+
+/**
+ * The Flutter plugin class: loads the Rust library (Dart's dlopen does not
+ * run {@code JNI_OnLoad}), hands the application Context to native code,
+ * installs the Android adapters in {@link NativeBridge} once per engine, and
+ * follows the Activity so prompts show on it.
+ *
+ * <p>The adapters are installed once and the {@link AndroidPrompter} is
+ * rebound to each new Activity, so a configuration change (rotation) keeps a
+ * running request alive. The app leaving the foreground (Activity paused or
+ * stopped, not for a configuration change) cancels the prompt: Dart sees
+ * {@code systemCanceled}. The state machine is {@link LifecycleTracker}.
+ */
+public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
+    /** {@code libkeybound.so}, built from {@code rust/keybound}. */
+    static final String LIBRARY = "keybound";
+    private static final String TAG = "keybound";
+
+    private final LifecycleTracker tracker = new LifecycleTracker();
+    private final ActivityCallbacks activityCallbacks = new ActivityCallbacks();
+    private AndroidPrompter prompter;
+    private Activity activity;
+
+    @Override
+    public void onAttachedToEngine(FlutterPluginBinding binding) {
+        Context application = binding.getApplicationContext();
+        System.loadLibrary(LIBRARY);
+        NativeBridge.nativeInit(application);
+        Handler mainHandler = new Handler(Looper.getMainLooper());
+        Executor mainThread = mainHandler::post;
+        AndroidDeviceInfo device = new AndroidDeviceInfo(application);
+        String unsupported = ApiLevels.unsupportedReason(device.apiLevel());
+        if (unsupported != null) {
+            // Still installed: Rust reads the API level and reports `unsupported` to Dart.
+            Log.w(TAG, unsupported);
+        }
+        prompter = new AndroidPrompter(device.apiLevel(), mainThread, tracker);
+        prompter.setActivity(activity);
+        NativeBridge.install(device, new AndroidKeyVault(device), prompter, mainThread);
+    }
+
+    @Override
+    public void onDetachedFromEngine(FlutterPluginBinding binding) {
+        unbind();
+        NativeBridge.uninstall();
+        prompter = null;
+    }
+
+    @Override
+    public void onAttachedToActivity(ActivityPluginBinding binding) {
+        bind(binding.getActivity());
+        apply(tracker.onAttached());
+    }
+
+    @Override
+    public void onDetachedFromActivityForConfigChanges() {
+        unbind();
+        apply(tracker.onDetachedForConfigChanges());
+    }
+
+    @Override
+    public void onReattachedToActivityForConfigChanges(ActivityPluginBinding binding) {
+        bind(binding.getActivity());
+        apply(tracker.onReattached());
+    }
+
+    @Override
+    public void onDetachedFromActivity() {
+        unbind();
+        apply(tracker.onDetached());
+    }
+
+    private void apply(LifecycleTracker.Action action) {
+        AndroidPrompter current = prompter;
+        switch (action) {
+            case CANCEL_PROMPT:
+                // The bridge records "backgrounded" (code 5) for the request,
+                // then the prompter ends the prompt now, on this (main) thread.
+                NativeBridge.onBackgrounded();
+                if (current != null) {
+                    current.cancel();
+                }
+                break;
+            case SHOW_PENDING:
+                if (current != null) {
+                    current.showPending();
+                }
+                break;
+            case NONE:
+            default:
+                break;
+        }
+    }
+
+    private void bind(Activity newActivity) {
+        unbind();
+        activity = newActivity;
+        if (prompter != null) {
+            prompter.setActivity(newActivity);
+        }
+        newActivity.getApplication().registerActivityLifecycleCallbacks(activityCallbacks);
+    }
+
+    private void unbind() {
+        Activity old = activity;
+        if (old == null) {
+            return;
+        }
+        old.getApplication().unregisterActivityLifecycleCallbacks(activityCallbacks);
+        activity = null;
+        if (prompter != null) {
+            prompter.setActivity(null);
+        }
+    }
+
+    /** Lifecycle of the attached Activity only (the Application reports all of them). */
+    private final class ActivityCallbacks implements Application.ActivityLifecycleCallbacks {
+        @Override
+        public void onActivityCreated(Activity a, Bundle savedInstanceState) {}
+
+        @Override
+        public void onActivityStarted(Activity a) {
+            if (a == activity) {
+                apply(tracker.onForeground());
+            }
+        }
+
+        @Override
+        public void onActivityResumed(Activity a) {
+            if (a == activity) {
+                apply(tracker.onForeground());
+            }
+        }
+
+        @Override
+        public void onActivityPaused(Activity a) {
+            if (a == activity) {
+                apply(tracker.onBackground(a.isChangingConfigurations()));
+            }
+        }
+
+        @Override
+        public void onActivityStopped(Activity a) {
+            if (a == activity) {
+                apply(tracker.onBackground(a.isChangingConfigurations()));
+            }
+        }
+
+        @Override
+        public void onActivitySaveInstanceState(Activity a, Bundle outState) {}
+
+        @Override
+        public void onActivityDestroyed(Activity a) {}
+    }
+}
