@@ -31,7 +31,9 @@ use crate::attestation::chain::{MAX_CERT_LEN, MAX_CHAIN_LEN};
 use crate::attestation::policy::{verify_attestation, AttestationError};
 use crate::attestation::{ChainVerifier, KeyPolicy};
 use crate::clock::Clock;
-use crate::store::{Challenge, ChallengeStore, KeyRegistry, RegisteredKey, StoreError, Stores};
+use crate::store::{
+    Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey, StoreError, Stores,
+};
 use crate::token::{NonceCheck, TokenVerifier};
 
 /// Largest request body accepted, in bytes (a 10-certificate chain of
@@ -325,8 +327,14 @@ async fn register_key(
                 .collect::<Result<Vec<_>, _>>()?;
             // The attestation challenge is the nonce's UTF-8 bytes.
             let policy = state.config.policy(req.nonce.as_bytes());
-            let verified = verify_attestation(&state.chains, &policy, &ders, now)
-                .map_err(ApiError::Attestation)?;
+            // RSA-4096 and ECDSA verifications are CPU work: off the async threads.
+            let chains = state.chains.clone();
+            let verified = tokio::task::spawn_blocking(move || {
+                verify_attestation(&chains, &policy, &ders, now)
+            })
+            .await
+            .map_err(|_| ApiError::Internal("attestation task failed"))?
+            .map_err(ApiError::Attestation)?;
             RegisteredKey::from_attestation(&verified, now)
                 .map_err(|_| ApiError::Internal("attested key not convertible to a JWK"))?
         }
@@ -341,12 +349,13 @@ async fn register_key(
         _ => return Err(ApiError::MalformedRequest),
     };
     // Only a key that passed is allowed to use up the challenge.
+    let consumer = format!("registration:{}", key.kid());
     let consumed = state
         .challenges
-        .consume(&req.nonce, now)
+        .consume(&req.nonce, &consumer, now)
         .await
         .map_err(ApiError::Store)?;
-    if !consumed {
+    if consumed != Consumed::Now {
         return Err(ApiError::NonceMismatch);
     }
     state.keys.register(&key).await.map_err(ApiError::Store)?;

@@ -4,8 +4,9 @@
 //! Order (token-format.md): size → segments → header → the `kid` is looked
 //! up in the [`KeyRegistry`] (absent: `unknown_key`) → signature → claims →
 //! time → aud → txn → the nonce is consumed from the [`ChallengeStore`]
-//! (unknown, expired or used: `nonce_mismatch`) → (kid, jti) is recorded in
-//! the [`ReplayStore`] (seen: `replayed`). The two stores are touched only
+//! (unknown, expired or used by another token: `nonce_mismatch`; used by
+//! this same (kid, jti), i.e. the same token again: `replayed`) → (kid, jti)
+//! is recorded in the [`ReplayStore`] (seen: `replayed`). The two stores are touched only
 //! for a token that is otherwise valid; any store failure is
 //! `store_unavailable` and the token is refused (fail closed).
 
@@ -17,7 +18,9 @@ use keybound_protocol::{
 };
 
 use crate::clock::Clock;
-use crate::store::{ChallengeStore, KeyRegistry, RegisteredKey, ReplayStore, StoreError};
+use crate::store::{
+    token_consumer, ChallengeStore, Consumed, KeyRegistry, RegisteredKey, ReplayStore, StoreError,
+};
 
 /// How the nonce claim is checked.
 #[derive(Debug, Clone)]
@@ -121,12 +124,21 @@ impl TokenVerifier {
         let verified = verify(token, key.jwk(), &expect, now)?;
 
         if let NonceCheck::Consume(challenges) = &self.nonces {
+            let consumer = token_consumer(verified.kid(), &verified.claims().jti);
             let consumed = challenges
-                .consume(&verified.claims().nonce, now)
+                .consume(&verified.claims().nonce, &consumer, now)
                 .await
                 .map_err(|e| store_failed("challenge_store", &e))?;
-            if !consumed {
-                return Err(TokenError::NonceMismatch);
+            match consumed {
+                Consumed::Now => {}
+                // The very same (kid, jti) already used this challenge: a
+                // replay. Nothing is recorded for it.
+                Consumed::Already {
+                    same_consumer: true,
+                } => return Err(TokenError::Replayed),
+                Consumed::Already { .. } | Consumed::Unknown => {
+                    return Err(TokenError::NonceMismatch)
+                }
             }
         }
         let first = self

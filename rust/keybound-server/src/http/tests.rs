@@ -169,6 +169,21 @@ async fn attested_registration_then_token_verification() {
         (status, body),
         (
             StatusCode::UNAUTHORIZED,
+            json!({"valid": false, "error": "replayed"})
+        )
+    );
+    let other = device.token(&claims(AUD, &login, NOW));
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/v1/tokens/verify",
+        Some(json!({"token": other})),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::UNAUTHORIZED,
             json!({"valid": false, "error": "nonce_mismatch"})
         )
     );
@@ -534,7 +549,7 @@ async fn two_instances_on_one_redis_accept_a_token_exactly_once() {
         let (status, body) = t.await.unwrap();
         match status {
             StatusCode::OK => accepted += 1,
-            StatusCode::UNAUTHORIZED => assert_eq!(body["error"], "nonce_mismatch"),
+            StatusCode::UNAUTHORIZED => assert_eq!(body["error"], "replayed"),
             other => panic!("unexpected {other}: {body}"),
         }
     }
@@ -577,13 +592,42 @@ async fn redis_challenges_expire_and_are_consumed_once() {
         .unwrap();
     let c = Challenge::generate(NOW, 1).unwrap();
     store.insert(&c, NOW).await.unwrap();
-    assert!(store.consume(c.nonce(), NOW).await.unwrap());
-    assert!(!store.consume(c.nonce(), NOW).await.unwrap());
+    use crate::store::Consumed;
+    assert_eq!(
+        store.consume("unknown", "t1", NOW).await.unwrap(),
+        Consumed::Unknown
+    );
+    assert_eq!(
+        store.consume(c.nonce(), "t1", NOW).await.unwrap(),
+        Consumed::Now
+    );
+    assert_eq!(
+        store.consume(c.nonce(), "t1", NOW).await.unwrap(),
+        Consumed::Already {
+            same_consumer: true
+        }
+    );
+    assert_eq!(
+        store.consume(c.nonce(), "t2", NOW).await.unwrap(),
+        Consumed::Already {
+            same_consumer: false
+        }
+    );
+    assert_eq!(
+        store.consume(c.nonce(), "t1", NOW).await.unwrap(),
+        Consumed::Already {
+            same_consumer: true
+        }
+    );
+
     // TTL: live through second NOW+1, gone after (Redis' own clock).
     let c = Challenge::generate(NOW, 0).unwrap();
     store.insert(&c, NOW).await.unwrap();
     tokio::time::sleep(Duration::from_millis(1300)).await;
-    assert!(!store.consume(c.nonce(), NOW).await.unwrap());
+    assert_eq!(
+        store.consume(c.nonce(), "t1", NOW).await.unwrap(),
+        Consumed::Unknown
+    );
     let key = RegisteredKey::dangerous_unattested(DeviceKey::generate().jwk, NOW);
     store.register(&key).await.unwrap();
     assert_eq!(store.get(key.kid()).await.unwrap(), Some(key));

@@ -9,7 +9,8 @@ use keybound_protocol::{MemoryReplayCache, TokenError, VerifiedToken};
 use parking_lot::{Mutex, RwLock};
 
 use super::{
-    nonce_key, Challenge, ChallengeStore, KeyRegistry, RegisteredKey, ReplayStore, StoreError,
+    nonce_key, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey, ReplayStore,
+    StoreError,
 };
 
 /// Default capacity of each in-memory store.
@@ -17,7 +18,8 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 
 #[derive(Debug, Default)]
 struct ExpiringSet {
-    entries: HashMap<String, i64>,
+    /// key → (last live second, consumer once used).
+    entries: HashMap<String, (i64, Option<String>)>,
     by_expiry: BTreeSet<(i64, String)>,
 }
 
@@ -76,22 +78,34 @@ impl ChallengeStore for MemoryChallengeStore {
         if inner.entries.len() >= self.capacity {
             return Err(StoreError::Full);
         }
-        if let Some(old) = inner.entries.insert(key.clone(), challenge.expires_at()) {
+        if let Some((old, _)) = inner
+            .entries
+            .insert(key.clone(), (challenge.expires_at(), None))
+        {
             inner.by_expiry.remove(&(old, key.clone()));
         }
         inner.by_expiry.insert((challenge.expires_at(), key));
         Ok(())
     }
 
-    async fn consume(&self, nonce: &str, now_unix: i64) -> Result<bool, StoreError> {
+    async fn consume(
+        &self,
+        nonce: &str,
+        consumer: &str,
+        now_unix: i64,
+    ) -> Result<Consumed, StoreError> {
         let key = nonce_key(nonce);
         let mut inner = self.inner.lock();
-        match inner.entries.remove(&key) {
-            Some(expiry) => {
-                inner.by_expiry.remove(&(expiry, key));
-                Ok(now_unix <= expiry)
+        inner.purge(now_unix);
+        match inner.entries.get_mut(&key) {
+            None => Ok(Consumed::Unknown),
+            Some((_, used_by @ None)) => {
+                *used_by = Some(consumer.to_owned());
+                Ok(Consumed::Now)
             }
-            None => Ok(false),
+            Some((_, Some(earlier))) => Ok(Consumed::Already {
+                same_consumer: earlier == consumer,
+            }),
         }
     }
 }

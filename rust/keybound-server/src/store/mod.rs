@@ -106,9 +106,41 @@ pub(crate) fn nonce_key(nonce: &str) -> String {
 pub trait ChallengeStore: Send + Sync + core::fmt::Debug {
     /// Stores a new challenge until its `expires_at`.
     async fn insert(&self, challenge: &Challenge, now_unix: i64) -> Result<(), StoreError>;
-    /// Consumes `nonce`: `Ok(true)` exactly once for a live challenge,
-    /// `Ok(false)` if unknown, expired or already consumed.
-    async fn consume(&self, nonce: &str, now_unix: i64) -> Result<bool, StoreError>;
+    /// Consumes `nonce` on behalf of `consumer` (an opaque fingerprint of
+    /// what used it, e.g. [`token_consumer`]). Exactly one call per live
+    /// challenge gets [`Consumed::Now`]; later calls learn whether the same
+    /// consumer used it. A used challenge is kept (marked) until it expires.
+    async fn consume(
+        &self,
+        nonce: &str,
+        consumer: &str,
+        now_unix: i64,
+    ) -> Result<Consumed, StoreError>;
+}
+
+/// The outcome of [`ChallengeStore::consume`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consumed {
+    /// This call consumed the live challenge.
+    Now,
+    /// No live challenge with this nonce (never issued, or expired).
+    Unknown,
+    /// Already consumed: by the same consumer (`true`), e.g. the very same
+    /// token submitted again, or by another one (`false`).
+    Already {
+        /// Whether the earlier consumer was this one.
+        same_consumer: bool,
+    },
+}
+
+/// The consumer fingerprint of a token: base64url(SHA-256(kid NUL jti)).
+pub fn token_consumer(kid: &str, jti: &str) -> String {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    ctx.update(b"token\0");
+    ctx.update(kid.as_bytes());
+    ctx.update(b"\0");
+    ctx.update(jti.as_bytes());
+    URL_SAFE_NO_PAD.encode(ctx.finish())
 }
 
 /// Accepted (kid, jti) pairs.

@@ -1,6 +1,7 @@
 //! Redis stores, for several server instances sharing one Redis. Every
 //! operation is one atomic command: `SET key 1 NX PX ttl` (insert if
-//! absent, with expiry) and `DEL key` (consume: exactly one caller sees 1).
+//! absent, with expiry) and a Lua script that marks a live challenge used
+//! (consume: exactly one caller sees it unused).
 //! Connection and response timeouts make an unreachable Redis fail fast;
 //! every error is a [`StoreError::Unavailable`] (→ `store_unavailable`).
 
@@ -11,8 +12,15 @@ use keybound_protocol::VerifiedToken;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::{
-    nonce_key, Challenge, ChallengeStore, KeyRegistry, RegisteredKey, ReplayStore, StoreError,
+    nonce_key, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey, ReplayStore,
+    StoreError,
 };
+
+/// Atomically: the challenge's value, and if it was unused ("1") it becomes
+/// "used:<consumer>" (keeping its TTL).
+const CONSUME_SCRIPT: &str = "local v = redis.call('GET', KEYS[1]) \
+if v == '1' then redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL') end \
+return v";
 
 /// Default timeout of a connection attempt and of one command.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -127,12 +135,24 @@ impl ChallengeStore for RedisStore {
         }
     }
 
-    async fn consume(&self, nonce: &str, _now_unix: i64) -> Result<bool, StoreError> {
+    async fn consume(
+        &self,
+        nonce: &str,
+        consumer: &str,
+        _now_unix: i64,
+    ) -> Result<Consumed, StoreError> {
         let key = format!("{}:ch:{}", self.prefix, nonce_key(nonce));
-        let mut cmd = redis::cmd("DEL");
-        cmd.arg(key);
-        let deleted: i64 = self.run(cmd).await?;
-        Ok(deleted == 1)
+        let marker = format!("used:{consumer}");
+        let mut cmd = redis::cmd("EVAL");
+        cmd.arg(CONSUME_SCRIPT).arg(1).arg(key).arg(&marker);
+        let before: Option<String> = self.run(cmd).await?;
+        Ok(match before.as_deref() {
+            None => Consumed::Unknown,
+            Some("1") => Consumed::Now,
+            Some(earlier) => Consumed::Already {
+                same_consumer: earlier == marker,
+            },
+        })
     }
 }
 

@@ -25,12 +25,39 @@ async fn memory_challenges_are_consumed_once_and_expire() {
     let store = MemoryChallengeStore::new(10);
     let c = Challenge::generate(1000, 60).unwrap();
     store.insert(&c, 1000).await.unwrap();
-    assert!(!store.consume("other", 1000).await.unwrap());
-    assert!(store.consume(c.nonce(), 1060).await.unwrap());
-    assert!(!store.consume(c.nonce(), 1060).await.unwrap());
+    assert_eq!(
+        store.consume("other", "t1", 1000).await.unwrap(),
+        Consumed::Unknown
+    );
+    assert_eq!(
+        store.consume(c.nonce(), "t1", 1060).await.unwrap(),
+        Consumed::Now
+    );
+    assert_eq!(
+        store.consume(c.nonce(), "t1", 1060).await.unwrap(),
+        Consumed::Already {
+            same_consumer: true
+        }
+    );
+    assert_eq!(
+        store.consume(c.nonce(), "t2", 1060).await.unwrap(),
+        Consumed::Already {
+            same_consumer: false
+        }
+    );
+    // A used challenge is forgotten once expired.
+    assert_eq!(
+        store.consume(c.nonce(), "t1", 1061).await.unwrap(),
+        Consumed::Unknown
+    );
     let late = Challenge::generate(1000, 60).unwrap();
     store.insert(&late, 1000).await.unwrap();
-    assert!(!store.consume(late.nonce(), 1061).await.unwrap());
+    assert_eq!(
+        store.consume(late.nonce(), "t1", 1061).await.unwrap(),
+        Consumed::Unknown
+    );
+    assert_ne!(token_consumer("k", "j1"), token_consumer("k", "j2"));
+    assert_ne!(token_consumer("k1", "j"), token_consumer("k", "1j"));
 }
 
 #[tokio::test]

@@ -70,8 +70,11 @@ async fn a_valid_token_is_accepted_once() {
     assert_eq!(accepted.token().kid(), f.key.kid);
     assert_eq!(accepted.token().claims().nonce, nonce);
     assert_eq!(accepted.key().kid(), f.key.kid);
-    // Same token again: its challenge is gone.
-    assert_eq!(f.code(&token, None).await, "nonce_mismatch");
+    // Same token again: a replay.
+    assert_eq!(f.code(&token, None).await, "replayed");
+    // Another valid token for the used challenge: nonce_mismatch.
+    let other = f.key.token(&claims(AUD, &nonce, NOW));
+    assert_eq!(f.code(&other, None).await, "nonce_mismatch");
 }
 
 #[tokio::test]
@@ -232,7 +235,12 @@ impl ChallengeStore for Down {
     async fn insert(&self, _: &crate::store::Challenge, _: i64) -> Result<(), StoreError> {
         Err(StoreError::Unavailable("down".into()))
     }
-    async fn consume(&self, _: &str, _: i64) -> Result<bool, StoreError> {
+    async fn consume(
+        &self,
+        _: &str,
+        _: &str,
+        _: i64,
+    ) -> Result<crate::store::Consumed, StoreError> {
         Err(StoreError::Unavailable("down".into()))
     }
 }
