@@ -28,17 +28,24 @@ else
   echo "android: installed junit5"
 fi
 
+if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
+  # Debian's python3 comes without pip.
+  $SUDO apt-get install -y -qq --no-install-recommends python3-pip ||
+    { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends python3-pip; }
+fi
+
 installed="$("$PYTHON" -m pip show chaquopy-stubs-android 2>/dev/null | sed -n 's/^Version: //p' || true)"
 if [ "$installed" = "$STUBS_VERSION" ]; then
   echo "android: chaquopy-stubs-android $STUBS_VERSION present"
 else
+  pip_err="$(mktemp)"
   pip_args=(install --quiet --disable-pip-version-check "chaquopy-stubs-android==$STUBS_VERSION")
   # Debian's own python3 refuses system-wide pip installs (PEP 668).
-  if ! "$PYTHON" -m pip "${pip_args[@]}" 2>/tmp/keybound-android-pip.err; then
-    if grep -q externally-managed /tmp/keybound-android-pip.err; then
+  if ! "$PYTHON" -m pip "${pip_args[@]}" 2>"$pip_err"; then
+    if grep -q externally-managed "$pip_err"; then
       "$PYTHON" -m pip "${pip_args[@]}" --break-system-packages
     else
-      cat /tmp/keybound-android-pip.err >&2
+      cat "$pip_err" >&2
       exit 1
     fi
   fi
