@@ -81,6 +81,8 @@ public final class NativeBridge {
     /** Requests not yet reported to Rust, by id; guarded by LOCK. */
     private static final Map<Long, Request> REQUESTS = new HashMap<>();
     private static final AtomicLong CALLBACK_FAILURES = new AtomicLong();
+    /** Where outcomes go: Rust in production; JUnit tests put a recorder here. */
+    private static volatile ResultSink sink = NativeBridge::nativeOnResult;
 
     private NativeBridge() {}
 
@@ -249,6 +251,16 @@ public final class NativeBridge {
         }
     }
 
+    /** Receives prompt outcomes (the signature of {@code nativeOnResult}). */
+    interface ResultSink {
+        void onResult(long requestId, int outcome, byte[] derSignature, int authType, String message);
+    }
+
+    /** JUnit only: send outcomes to {@code testSink} instead of Rust; null restores Rust. */
+    static void setResultSinkForTesting(ResultSink testSink) {
+        sink = testSink == null ? NativeBridge::nativeOnResult : testSink;
+    }
+
     /** Calls into Rust that threw (never expected; diagnostics). */
     public static long callbackFailures() {
         return CALLBACK_FAILURES.get();
@@ -398,7 +410,7 @@ public final class NativeBridge {
             return;
         }
         try {
-            nativeOnResult(r.id, outcome, der, authType, message);
+            sink.onResult(r.id, outcome, der, authType, message);
         } catch (Throwable t) {
             // Rust never throws back; an UnsatisfiedLinkError means the library is not loaded.
             CALLBACK_FAILURES.incrementAndGet();
