@@ -316,6 +316,15 @@ def stub_constants(stubs_jar: Path, classes) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- constants
 
+def find_facts() -> Path:
+    """shared/ sits beside the working tree (developers and CI alike)."""
+    if os.environ.get("ANDROID_FACTS"):
+        return Path(os.environ["ANDROID_FACTS"])
+    rel = Path("shared") / "reference" / "android-facts.md"
+    candidates = [ROOT.parent / rel, ROOT / rel, Path("/work") / rel]
+    return next((c for c in candidates if c.exists()), candidates[0])
+
+
 def read_facts_sections(facts: Path) -> dict[str, str]:
     sections, heading, buf = {}, None, []
     for line in facts.read_text(encoding="utf-8").splitlines():
@@ -547,9 +556,9 @@ def run(argv=None) -> tuple[list, str]:
     ap.add_argument("--stubs", required=True, type=Path)
     ap.add_argument("--main", required=True, type=Path)
     ap.add_argument("--pyi", default=os.environ.get("ANDROID_PYI_DIR"))
-    ap.add_argument("--facts", type=Path,
-                    default=Path(os.environ.get("ANDROID_FACTS",
-                                                ROOT.parent / "shared" / "reference" / "android-facts.md")))
+    ap.add_argument("--facts", type=Path, default=find_facts(),
+                    help="android-facts.md (default: $ANDROID_FACTS, else shared/reference/ beside or "
+                         "inside the repository, else /work/shared/reference/)")
     ap.add_argument("--main-src", type=Path, default=ROOT / "android" / "src" / "main" / "java")
     ap.add_argument("--flutter-sigs", type=Path, default=HERE / "flutter-embedding.sigs")
     ap.add_argument("--constants", type=Path, default=HERE / "constants.tsv")
