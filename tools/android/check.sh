@@ -7,7 +7,8 @@
 #   3. check the stubs against the real API 36 platform (chaquopy-stubs-android)
 #      and the Flutter embedding reference, and the constants against
 #      android-facts.md, plus the checker's own tests (planted mistakes);
-#   4. JUnit 5 host tests of the pure-Java decision classes.
+#   4. JUnit 5 host tests: the pure-Java decision classes, and AndroidPrompter
+#      wired to host fakes of the framework prompt.
 # Prints one closing line `android: N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -81,29 +82,50 @@ if [ ! -f "$CONSOLE" ]; then
   failed=$((failed + 1))
   finish
 fi
+JUNIT_CP=""
+for j in junit-jupiter-api junit-jupiter-params apiguardian-api opentest4j junit-platform-commons; do
+  JUNIT_CP="$JUNIT_CP:$JAVA_LIB/$j.jar"
+done
+
+run_junit() { # name, test classes dir, runtime classpath
+  local name="$1" dir="$2" cp="$3" log="$OUT/junit-$1.txt" rc ok ko
+  echo "== android: JUnit $name"
+  java -jar "$CONSOLE" -cp "$dir:$cp" --scan-classpath "$dir" \
+    --disable-banner --disable-ansi-colors --details=tree >"$log" 2>&1
+  rc=$?
+  cat "$log"
+  ok=$(sed -n 's/^\[ *\([0-9]*\) tests successful *\]$/\1/p' "$log")
+  ko=$(sed -n 's/^\[ *\([0-9]*\) tests failed *\]$/\1/p' "$log")
+  if [ -z "$ok" ] || [ -z "$ko" ]; then ok=0; ko=1; fi
+  if [ "$rc" -ne 0 ] && [ "$ko" -eq 0 ]; then ko=1; fi
+  if [ "$ok" -eq 0 ]; then
+    echo "!! android: JUnit $name ran no test"
+    ko=$((ko + 1))
+  fi
+  passed=$((passed + ok)); failed=$((failed + ko))
+}
+
+# 4a. The pure-Java decision classes, compiled with the rest of src/main.
 mapfile -t tests < <(find android/src/test/java -name '*Test.java' -not -path '*/host/*' \
   -not -name '*Bridge*Test.java' -not -name 'Host*Test.java' | sort)
-TEST_CP="$OUT/main:$OUT/android-stubs.jar"
-for j in junit-jupiter-api junit-jupiter-params apiguardian-api opentest4j junit-platform-commons; do
-  TEST_CP="$TEST_CP:$JAVA_LIB/$j.jar"
-done
-if ! javac "${JAVAC_FLAGS[@]}" -cp "$TEST_CP" -d "$OUT/test" "${tests[@]}"; then
-  echo "!! android: compiling the JUnit tests FAILED"
+if javac "${JAVAC_FLAGS[@]}" -cp "$OUT/main:$OUT/android-stubs.jar$JUNIT_CP" -d "$OUT/test" "${tests[@]}"; then
+  run_junit policies "$OUT/test" "$OUT/main"
+else
+  echo "!! android: compiling the policy tests FAILED"
   failed=$((failed + 1))
-  finish
 fi
-junit_log="$OUT/junit.txt"
-java -jar "$CONSOLE" -cp "$OUT/test:$OUT/main" --scan-classpath "$OUT/test" \
-  --disable-banner --details=tree >"$junit_log" 2>&1
-junit_rc=$?
-cat "$junit_log"
-ok=$(sed -n 's/^\[ *\([0-9]*\) tests successful *\]$/\1/p' "$junit_log")
-ko=$(sed -n 's/^\[ *\([0-9]*\) tests failed *\]$/\1/p' "$junit_log")
-if [ -z "$ok" ] || [ -z "$ko" ]; then ok=0; ko=1; fi
-if [ "$junit_rc" -ne 0 ] && [ "$ko" -eq 0 ]; then ko=1; fi
-if [ "$ok" -eq 0 ]; then
-  echo "!! android: JUnit ran no test"
-  ko=$((ko + 1))
+
+# 4b. AndroidPrompter's wiring against host fakes of the framework prompt
+# (src/test/fakes): the adapter is compiled again, against the fakes.
+mkdir -p "$OUT/fakes" "$OUT/adapter-main" "$OUT/adapter-test"
+if javac "${JAVAC_FLAGS[@]}" -d "$OUT/fakes" $(find android/src/test/fakes -name '*.java' | sort) &&
+  javac "${JAVAC_FLAGS[@]}" -cp "$OUT/fakes" -sourcepath android/src/main/java -d "$OUT/adapter-main" \
+    android/src/main/java/dev/keybound/AndroidPrompter.java &&
+  javac "${JAVAC_FLAGS[@]}" -cp "$OUT/adapter-main:$OUT/fakes$JUNIT_CP" -d "$OUT/adapter-test" \
+    $(find android/src/test/adapters -name '*.java' | sort); then
+  run_junit adapters "$OUT/adapter-test" "$OUT/adapter-main:$OUT/fakes"
+else
+  echo "!! android: compiling the adapter tests against the fakes FAILED"
+  failed=$((failed + 1))
 fi
-passed=$((passed + ok)); failed=$((failed + ko))
 finish
