@@ -120,7 +120,7 @@ fi
 mkdir -p "$OUT/fakes" "$OUT/adapter-main" "$OUT/adapter-test"
 if javac "${JAVAC_FLAGS[@]}" -d "$OUT/fakes" $(find android/src/test/fakes -name '*.java' | sort) &&
   javac "${JAVAC_FLAGS[@]}" -cp "$OUT/fakes" -sourcepath android/src/main/java -d "$OUT/adapter-main" \
-    android/src/main/java/dev/keybound/AndroidPrompter.java &&
+    android/src/main/java/dev/keybound/AndroidPrompter.java android/src/main/java/dev/keybound/AndroidKeyVault.java &&
   javac "${JAVAC_FLAGS[@]}" -cp "$OUT/adapter-main:$OUT/fakes$JUNIT_CP" -d "$OUT/adapter-test" \
     $(find android/src/test/adapters -name '*.java' | sort); then
   run_junit adapters "$OUT/adapter-test" "$OUT/adapter-main:$OUT/fakes"
