@@ -115,12 +115,13 @@ else
   failed=$((failed + 1))
 fi
 
-# 4b. AndroidPrompter's wiring against host fakes of the framework prompt
-# (src/test/fakes): the adapter is compiled again, against the fakes.
+# 4b. The Android adapters and KeyboundPlugin (with the real NativeBridge)
+# against host fakes of the framework (src/test/fakes): compiled again,
+# against the fakes instead of the stubs.
 mkdir -p "$OUT/fakes" "$OUT/adapter-main" "$OUT/adapter-test"
 if javac "${JAVAC_FLAGS[@]}" -d "$OUT/fakes" $(find android/src/test/fakes -name '*.java' | sort) &&
   javac "${JAVAC_FLAGS[@]}" -cp "$OUT/fakes" -sourcepath android/src/main/java -d "$OUT/adapter-main" \
-    android/src/main/java/dev/keybound/AndroidPrompter.java android/src/main/java/dev/keybound/AndroidKeyVault.java &&
+    android/src/main/java/dev/keybound/{AndroidPrompter,AndroidKeyVault,AndroidDeviceInfo,KeyboundPlugin}.java &&
   javac "${JAVAC_FLAGS[@]}" -cp "$OUT/adapter-main:$OUT/fakes$JUNIT_CP" -d "$OUT/adapter-test" \
     $(find android/src/test/adapters -name '*.java' | sort); then
   run_junit adapters "$OUT/adapter-test" "$OUT/adapter-main:$OUT/fakes"

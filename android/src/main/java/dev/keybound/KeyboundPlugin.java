@@ -29,16 +29,47 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
     static final String LIBRARY = "keybound";
     private static final String TAG = "keybound";
 
+    /** The two native steps; host tests replace them (there is no libkeybound there). */
+    interface NativeLibrary {
+        /** {@code System.loadLibrary}: runs Rust's {@code JNI_OnLoad}. */
+        void load();
+
+        /** {@link NativeBridge#nativeInit}: hands the application Context to Rust. */
+        void init(Object applicationContext);
+    }
+
+    private static final NativeLibrary SYSTEM = new NativeLibrary() {
+        @Override
+        public void load() {
+            System.loadLibrary(LIBRARY);
+        }
+
+        @Override
+        public void init(Object applicationContext) {
+            NativeBridge.nativeInit(applicationContext);
+        }
+    };
+
+    private final NativeLibrary nativeLibrary;
     private final LifecycleTracker tracker = new LifecycleTracker();
     private final ActivityCallbacks activityCallbacks = new ActivityCallbacks();
     private AndroidPrompter prompter;
     private Activity activity;
 
+    /** Instantiated by Flutter's generated plugin registrant. */
+    public KeyboundPlugin() {
+        this(SYSTEM);
+    }
+
+    KeyboundPlugin(NativeLibrary nativeLibrary) {
+        this.nativeLibrary = nativeLibrary;
+    }
+
     @Override
     public void onAttachedToEngine(FlutterPluginBinding binding) {
         Context application = binding.getApplicationContext();
-        System.loadLibrary(LIBRARY);
-        NativeBridge.nativeInit(application);
+        nativeLibrary.load();
+        nativeLibrary.init(application);
         Handler mainHandler = new Handler(Looper.getMainLooper());
         Executor mainThread = mainHandler::post;
         AndroidDeviceInfo device = new AndroidDeviceInfo(application);

@@ -1,0 +1,4 @@
+package android.os;
+
+/** Host fake. */
+public final class Bundle {}
