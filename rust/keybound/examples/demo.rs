@@ -1,14 +1,23 @@
 //! `make demo`: the whole keybound flow on this machine.
 //!
-//! A simulated phone (the Rust simulated platform behind the same API that
-//! Dart calls) talks to the reference server (`keybound-server serve`,
+//! A phone stand-in talks to the reference server (`keybound-server serve`,
 //! started here on a loopback port): challenge → enrol → challenge →
 //! authenticate → verify (accepted) → the same token again (rejected) → an
 //! expired token (rejected). The token is also checked locally with the
 //! protocol crate. The last line is one JSON object with the JWK, the
 //! accepted token, its audience and nonce, so any JOSE library can check it.
 //!
-//! Usage: `demo --server-bin PATH` (or `--offline` to skip the server).
+//! The phone, behind the same API that Dart calls, is by default the real
+//! JNI bridge and Java `NativeBridge` on a host JVM with the host Java
+//! platform (JDK EC keys, a scripted prompt, a self-signed attestation
+//! chain) — everything of the Android path except the Android adapters.
+//! `--platform simulated` uses the pure-Rust simulator instead.
+//!
+//! Usage: `demo --server-bin PATH [--platform jvm|simulated]` (or
+//! `--offline` to skip the server).
+
+#[path = "../tests/jvm_util/mod.rs"]
+mod jvm_util;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -16,11 +25,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
+use base64::Engine as _;
 use keybound::api::keybound as api;
 use keybound::api::types::{AuthenticateRequest, BiometricToken, EnrollOptions, PromptOptions};
 use keybound::clock::ManualClock;
 use keybound::clock::{Clock, SystemClock};
 use keybound::platform::simulated::SimulatedPlatform;
+use keybound::platform::Platform;
 use keybound::session::{AuthSession, SessionConfig};
 use keybound_protocol as protocol;
 use serde_json::{json, Value};
@@ -134,17 +145,31 @@ fn main() -> Result<()> {
         (false, Some(bin)) => Some(Server::start(&bin)?),
         (false, None) => bail!("usage: demo --server-bin PATH | --offline"),
     };
+    let platform_name = args
+        .iter()
+        .position(|a| a == "--platform")
+        .and_then(|i| args.get(i + 1))
+        .map_or("jvm", String::as_str);
     let rt = tokio::runtime::Runtime::new()?;
 
-    // The phone: a simulated platform behind the same API Dart calls.
-    let phone = Arc::new(SimulatedPlatform::new());
-    keybound::runtime::install_platform(phone.clone(), SessionConfig::default());
-    match &server {
-        Some(s) => println!(
-            "keybound demo: simulated phone ↔ reference server at {}",
-            s.base
+    // The phone, behind the same API Dart calls.
+    let (phone, phone_name): (Arc<dyn Platform>, &str) = match platform_name {
+        "jvm" => (
+            jvm_util::exclusive().platform,
+            "JNI bridge → Java NativeBridge on a host JVM (JDK EC keys, scripted prompt)",
         ),
-        None => println!("keybound demo (offline): simulated phone, local verification only"),
+        "simulated" => (
+            Arc::new(SimulatedPlatform::new()),
+            "Rust simulated platform",
+        ),
+        other => bail!("--platform must be jvm or simulated, not {other}"),
+    };
+    keybound::runtime::install_platform(phone.clone(), SessionConfig::default());
+    println!("keybound demo");
+    println!("    phone:   {phone_name}");
+    match &server {
+        Some(s) => println!("    backend: keybound-server at {}", s.base),
+        None => println!("    backend: none (offline), local verification only"),
     }
 
     step(1, "status (the enrol check)");
@@ -173,9 +198,35 @@ fn main() -> Result<()> {
         prefer_strong_box: true,
     }))?;
     let jwk: Value = serde_json::from_str(&reg.public_key_jwk)?;
-    println!("    key id {} ({:?})", reg.key_id, reg.security_level);
+    println!(
+        "    key id {} ({:?}, attestation chain of {} certificates)",
+        reg.key_id,
+        reg.security_level,
+        reg.attestation_chain.len()
+    );
     if let Some(s) = &server {
-        // The simulator has no attestation chain: the server must run with
+        if !reg.attestation_chain.is_empty() {
+            // The host platform's chain is self-signed, not Google's: the
+            // server must refuse it, which shows attestation is enforced.
+            let chain: Vec<String> = reg
+                .attestation_chain
+                .iter()
+                .map(|der| base64::engine::general_purpose::STANDARD.encode(der))
+                .collect();
+            let (code, body) = s.post(
+                "/v1/keys",
+                &json!({"nonce": reg_nonce, "attestationChain": chain}),
+            )?;
+            println!(
+                "    attested registration with the host's self-signed chain: HTTP {code} {}",
+                body["error"]
+            );
+            if code == 201 {
+                bail!("the server accepted an attestation chain that is not Google's");
+            }
+        }
+        // Neither stand-in has a Google-rooted attestation: register the
+        // bare public key, which the server allows only with
         // --allow-unattested (development only; it logs that loudly).
         let (code, body) = s.post("/v1/keys", &json!({"nonce": reg_nonce, "jwk": jwk}))?;
         if code != 201 {

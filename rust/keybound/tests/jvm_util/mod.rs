@@ -12,6 +12,8 @@
 //!
 //! Works under `cargo test` (threads share the JVM; tests take
 //! [`exclusive`]) and `cargo nextest` (one process, hence one JVM, per test).
+//! `make demo` includes it too (`examples/demo.rs`), to run the phone side
+//! through the real JNI bridge.
 #![allow(dead_code)] // each test binary uses part of the harness
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test harness: a failure here fails the test
 
@@ -117,7 +119,12 @@ pub fn compile_java(home: &Path) -> PathBuf {
         s.file_name().hash(&mut hasher);
         std::fs::read(s).unwrap().hash(&mut hasher);
     }
-    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("jvm-classes");
+    // Tests get cargo's scratch directory; the demo (an example, where cargo
+    // sets none) uses the system temp directory.
+    let base = option_env!("CARGO_TARGET_TMPDIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("keybound-demo"))
+        .join("jvm-classes");
     let dir = base.join(format!("{:016x}", hasher.finish()));
     if dir.join("dev/keybound/NativeBridge.class").exists() {
         return dir;
