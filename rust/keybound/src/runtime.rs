@@ -52,7 +52,7 @@ where
 }
 
 /// The platform of this build: the JNI bridge on Android.
-#[cfg(target_os = "android")]
+#[cfg(any(target_os = "android", keybound_android_check))]
 fn default_platform() -> Result<Arc<dyn Platform>, KeyboundError> {
     crate::platform::android::installed().ok_or_else(|| {
         KeyboundError::new(
@@ -63,7 +63,7 @@ fn default_platform() -> Result<Arc<dyn Platform>, KeyboundError> {
 }
 
 /// The platform of this build: the simulator on hosts (desktop development).
-#[cfg(not(target_os = "android"))]
+#[cfg(not(any(target_os = "android", keybound_android_check)))]
 fn default_platform() -> Result<Arc<dyn Platform>, KeyboundError> {
     Ok(Arc::new(
         crate::platform::simulated::SimulatedPlatform::new(),

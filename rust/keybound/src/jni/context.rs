@@ -17,7 +17,7 @@ pub(super) fn install(env: &mut Env<'_>, context: &JObject<'_>) -> Result<(), Er
         return Ok(());
     }
     let global = env.new_global_ref(context)?;
-    #[cfg(target_os = "android")]
+    #[cfg(any(target_os = "android", keybound_android_check))]
     {
         let vm = env.get_java_vm()?;
         // SAFETY: `vm` is the process's JavaVM (valid until exit) and

@@ -121,7 +121,7 @@ pub fn inject_panic_in_next_callback() {
     callbacks::inject_panic_in_next_callback();
 }
 
-#[cfg(target_os = "android")]
+#[cfg(any(target_os = "android", keybound_android_check))]
 fn init_logging() {
     use tracing_subscriber::layer::SubscriberExt as _;
     if let Ok(layer) = tracing_android::layer("keybound") {
@@ -130,5 +130,5 @@ fn init_logging() {
     }
 }
 
-#[cfg(not(target_os = "android"))]
+#[cfg(not(any(target_os = "android", keybound_android_check)))]
 fn init_logging() {}

@@ -20,7 +20,7 @@ use crate::error::ErrorCode;
 
 pub mod android;
 pub mod android_codes;
-#[cfg(not(target_os = "android"))]
+#[cfg(not(any(target_os = "android", keybound_android_check)))]
 pub mod simulated;
 
 /// What the device can do right now (the enrol check).
