@@ -168,7 +168,7 @@ abstract final class Biometric {
       });
 
   /// Ends the pending [authenticate], if any: its prompt closes and its
-  /// future fails with a cancellation code. Does nothing when no prompt is
+  /// future fails with `userCanceled`. Does nothing when no prompt is
   /// showing.
   ///
   /// Throws [BiometricException] only if the native library cannot be
@@ -177,27 +177,28 @@ abstract final class Biometric {
   /// ```dart
   /// @override
   /// void dispose() {
-  ///   Biometric.cancel();
+  ///   // Not awaited in dispose; ignore() also drops a load failure.
+  ///   Biometric.cancel().ignore();
   ///   super.dispose();
   /// }
   /// ```
   static Future<void> cancel() => guard(() => rust_api.cancel());
 
-  /// Deletes the key under [alias] (default `'default'`). Deleting a key
-  /// that does not exist is not an error. Tell your backend to forget the
-  /// key as well.
+  /// Deletes the key under [alias] (default `'default'`) and returns
+  /// whether there was one: `false` means no key existed, which is not an
+  /// error. Tell your backend to forget the key as well.
   ///
   /// Throws [BiometricException]: `invalidArgument` for a bad [alias],
   /// `platformError`.
   ///
   /// ```dart
-  /// await Biometric.deleteKey();
+  /// final existed = await Biometric.deleteKey();
+  /// // The backend forgets it either way (keybound deletes an invalidated
+  /// // key itself, so `existed` can be false for a registered key).
   /// await backend.forgetKey(registration.keyId);
   /// ```
-  static Future<void> deleteKey({String alias = defaultAlias}) =>
-      guard(() async {
-        await rust_api.deleteKey(alias: alias);
-      });
+  static Future<bool> deleteKey({String alias = defaultAlias}) =>
+      guard(() => rust_api.deleteKey(alias: alias));
 }
 
 /// [ttl] in whole seconds for Rust, which checks the range 1..=300 itself.
