@@ -1,5 +1,3 @@
-import 'dart:async';
-
 import 'biometric_exception.dart';
 import 'rust/api/error.dart' as rust;
 import 'rust/frb_generated.dart' show RustLib;
