@@ -59,9 +59,12 @@ class Backend {
     }
     Map<String, dynamic> json;
     try {
-      json = response.body.isEmpty
+      final Object? decoded = response.body.isEmpty
           ? <String, dynamic>{}
-          : jsonDecode(response.body) as Map<String, dynamic>;
+          : jsonDecode(response.body);
+      // A JSON array or string is not a backend answer: keep it as text.
+      json =
+          decoded is Map<String, dynamic> ? decoded : {'error': response.body};
     } on FormatException {
       json = {'error': response.body};
     }

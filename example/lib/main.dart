@@ -7,6 +7,7 @@
 import 'dart:convert';
 
 import 'package:flutter/material.dart';
+import 'package:http/http.dart' as http;
 import 'package:keybound/keybound.dart';
 
 import 'backend.dart';
@@ -39,8 +40,10 @@ class _HomePageState extends State<HomePage> {
   String? _lastToken;
   bool _busy = false;
   final List<String> _log = [];
+  // One HTTP client for the screen's lifetime, closed in dispose.
+  final _http = http.Client();
 
-  Backend get _backend => Backend(_url.text.trim());
+  Backend get _backend => Backend(_url.text.trim(), client: _http);
 
   @override
   void initState() {
@@ -50,8 +53,10 @@ class _HomePageState extends State<HomePage> {
 
   @override
   void dispose() {
-    // Leaving the screen ends a prompt that is still showing.
-    Biometric.cancel();
+    // Leaving the screen ends a prompt that is still showing. Not awaited
+    // here; ignore() keeps a failure from surfacing as an unhandled error.
+    Biometric.cancel().ignore();
+    _http.close();
     _url.dispose();
     _audience.dispose();
     super.dispose();
@@ -134,9 +139,11 @@ class _HomePageState extends State<HomePage> {
       });
 
   Future<void> _deleteKey() => _run('delete', () async {
-        await Biometric.deleteKey();
+        final existed = await Biometric.deleteKey();
         _lastToken = null;
-        _say('key deleted on this device (tell the backend too)');
+        _say(existed
+            ? 'key deleted on this device (tell the backend too)'
+            : 'there was no key on this device');
       });
 
   @override
