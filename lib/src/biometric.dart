@@ -76,8 +76,10 @@ abstract final class Biometric {
   /// [authenticate] then throws `keyInvalidated`. Shows nothing to the user.
   ///
   /// Throws [BiometricException]: `invalidArgument` (naming `alias` or
-  /// `attestation_challenge`), `notEnrolled`, `noHardware`, `unsupported`,
-  /// `platformError`.
+  /// `attestation_challenge`), `inProgress` (a prompt or another key
+  /// operation is running), `unsupported`, `noHardware`, `notEnrolled`,
+  /// `hardwareUnavailable`, `noDeviceCredential` (with
+  /// [allowDeviceCredential] and no screen lock), `platformError`.
   ///
   /// ```dart
   /// final nonce = await backend.newChallenge();
@@ -189,6 +191,7 @@ abstract final class Biometric {
   /// error. Tell your backend to forget the key as well.
   ///
   /// Throws [BiometricException]: `invalidArgument` for a bad [alias],
+  /// `inProgress` while a prompt or another key operation is running,
   /// `platformError`.
   ///
   /// ```dart
