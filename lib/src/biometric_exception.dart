@@ -36,9 +36,11 @@ enum BiometricErrorCode {
   /// This is a bug in the calling code: fix the argument, do not retry.
   invalidArgument,
 
-  /// Another keybound prompt is already showing; nothing new was shown.
+  /// Another keybound prompt is already showing, or an enrolment or key
+  /// deletion is still running; nothing was done.
   ///
-  /// Wait for the pending call to finish, or `Biometric.cancel` it first.
+  /// Wait for the pending call to finish, or `Biometric.cancel` a prompt
+  /// first.
   inProgress,
 
   /// Too many failed prompts in a row; keybound refuses to show another one
