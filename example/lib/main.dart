@@ -4,6 +4,7 @@
 // Backend: keybound-server serve --listen 0.0.0.0:8080 --audience keybound-example
 // (add --allow-unattested for a device or emulator without key attestation).
 // From the Android emulator the host's loopback is 10.0.2.2.
+import 'dart:async';
 import 'dart:convert';
 
 import 'package:flutter/material.dart';

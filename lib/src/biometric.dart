@@ -179,7 +179,8 @@ abstract final class Biometric {
   /// ```dart
   /// @override
   /// void dispose() {
-  ///   // Not awaited in dispose; ignore() also drops a load failure.
+  ///   // Not awaited in dispose; ignore() (dart:async) also drops a load
+  ///   // failure.
   ///   Biometric.cancel().ignore();
   ///   super.dispose();
   /// }
