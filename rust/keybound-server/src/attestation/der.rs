@@ -6,8 +6,10 @@
 //! element as [`AnyRef`] and each context-specific EXPLICIT tag is dispatched
 //! here. Unknown tags are kept (raw), never fatal. A known tag whose content
 //! does not decode is kept raw as well and listed in
-//! [`AuthorizationList::malformed_tags`], so the policy stage sees the tag as
-//! absent (fail closed).
+//! [`AuthorizationList::malformed_tags`]: the policy stage reads a required
+//! tag that did not decode as absent (which fails it) and a forbidden tag
+//! (noAuthRequired, authTimeout) that did not decode as present (fail closed
+//! both ways).
 //!
 //! The JSON form ([`serde::Serialize`]) has the shape and value encodings of
 //! the upstream android/keyattestation verifier: integers as decimal strings,

@@ -6,7 +6,8 @@
 //!
 //! Key properties are read from `hardwareEnforced` only (a tag enforced by
 //! Android alone proves nothing about the key). `noAuthRequired` and
-//! `authTimeout` are violations wherever they appear.
+//! `authTimeout` are violations wherever they appear, even when their
+//! content does not decode (a malformed forbidden tag is not an absent one).
 
 use keybound_protocol::ct_eq;
 
@@ -23,6 +24,10 @@ pub const ALGORITHM_EC: i128 = 3;
 pub const CURVE_P256: i128 = 1;
 /// userAuthType bit for biometrics.
 pub const USER_AUTH_BIOMETRIC: i128 = 2;
+/// KeyMint tag noAuthRequired (forbidden).
+const TAG_NO_AUTH_REQUIRED: u32 = 503;
+/// KeyMint tag authTimeout (forbidden).
+const TAG_AUTH_TIMEOUT: u32 = 505;
 
 /// One way an attested key breaks keybound's policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,10 +202,17 @@ impl KeyPolicy {
         if !purposes_ok {
             v.push(PolicyViolation::PurposeNotSign);
         }
-        if hw.no_auth_required.is_some() || sw.no_auth_required.is_some() {
+        // A forbidden tag that is present but does not decode is still
+        // present: reading it as absent would let it through (fail open).
+        let forbidden =
+            |tag: u32| hw.malformed_tags.contains(&tag) || sw.malformed_tags.contains(&tag);
+        if hw.no_auth_required.is_some()
+            || sw.no_auth_required.is_some()
+            || forbidden(TAG_NO_AUTH_REQUIRED)
+        {
             v.push(PolicyViolation::NoAuthRequired);
         }
-        if hw.auth_timeout.is_some() || sw.auth_timeout.is_some() {
+        if hw.auth_timeout.is_some() || sw.auth_timeout.is_some() || forbidden(TAG_AUTH_TIMEOUT) {
             v.push(PolicyViolation::AuthTimeout);
         }
         let biometric = matches!(hw.user_auth_type, Some(t) if t & USER_AUTH_BIOMETRIC != 0);

@@ -115,6 +115,22 @@ fn each_violation_is_named() {
 }
 
 #[test]
+fn forbidden_tags_that_do_not_decode_still_count_as_present() {
+    // The decoder reads a known tag whose content does not decode as absent.
+    // For a required property that fails the policy; for a forbidden one
+    // (noAuthRequired, authTimeout) "absent" would mean "allowed": fail open.
+    let p = KeyPolicy::new(CHALLENGE);
+    let g = || KdSpec::good(CHALLENGE);
+    assert_eq!(only(g().hw_set(503, Vec::new()), &p), ["no_auth_required"]);
+    assert_eq!(
+        only(g().sw_set(503, [null(), null()].concat()), &p),
+        ["no_auth_required"]
+    );
+    assert_eq!(only(g().hw_set(505, octets(b"30")), &p), ["auth_timeout"]);
+    assert_eq!(only(g().sw_set(505, Vec::new()), &p), ["auth_timeout"]);
+}
+
+#[test]
 fn properties_only_in_software_enforced_do_not_count() {
     let p = KeyPolicy::new(CHALLENGE);
     let spec = KdSpec::good(CHALLENGE)
