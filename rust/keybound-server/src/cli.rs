@@ -2,7 +2,7 @@
 //! writing to the given output and returning its exit code (0 = all good,
 //! 1 = rejected); [`CliError`] means a usage or I/O error (exit 2).
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read as _, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use std::time::Duration;
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use clap::{Args, Parser, Subcommand};
-use keybound_protocol::Jwk;
+use keybound_protocol::{Jwk, TokenError};
 use serde_json::{json, Value};
 
 use crate::attestation::chain::{parse_chain, read_chain, ChainVerifier, TrustRoots};
@@ -26,6 +26,9 @@ use crate::token::{NonceCheck, TokenVerifier};
 
 /// Largest file read by a command (chain, JWK, revocation list).
 pub const MAX_INPUT_FILE: u64 = 16 * 1024 * 1024;
+
+/// Longest `verify-token` input line buffered: a token and its `\r\n`.
+const MAX_TOKEN_LINE: u64 = keybound_protocol::MAX_TOKEN_BYTES as u64 + 2;
 
 /// keybound backend: verify Android key attestations and keybound tokens, or
 /// serve the HTTP API.
@@ -165,6 +168,9 @@ pub enum CliError {
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    /// Reading the input (stdin) failed.
+    #[error("cannot read input: {0}")]
+    Input(std::io::Error),
     /// A bad argument or input file.
     #[error("{0}")]
     Usage(String),
@@ -317,18 +323,37 @@ pub async fn verify_token(
     )
     .with_leeway_secs(args.leeway);
     let mut all_valid = true;
-    let mut line = String::new();
+    let mut line = Vec::new();
     loop {
         line.clear();
-        // Lines longer than any token are still read whole; verify() then says too_large.
-        if input.read_line(&mut line)? == 0 {
+        // At most one token and its line ending are buffered: the rest of a
+        // longer line is skipped, and the line is too_large.
+        let read = (&mut *input)
+            .take(MAX_TOKEN_LINE + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(CliError::Input)?;
+        if read == 0 {
             break;
         }
-        let token = line.trim_end_matches(['\r', '\n']);
-        if token.trim().is_empty() {
-            continue;
+        let overlong = line.len() as u64 > MAX_TOKEN_LINE;
+        if overlong && line.last() != Some(&b'\n') {
+            input.skip_until(b'\n').map_err(CliError::Input)?;
         }
-        let result = verifier.verify(token, args.txn.as_deref()).await;
+        let result = if overlong {
+            Err(TokenError::TooLarge)
+        } else {
+            match core::str::from_utf8(&line) {
+                // Not UTF-8: not a token (its three segments are ASCII).
+                Err(_) => Err(TokenError::Malformed),
+                Ok(text) => {
+                    let token = text.trim_end_matches(['\r', '\n']);
+                    if token.trim().is_empty() {
+                        continue;
+                    }
+                    verifier.verify(token, args.txn.as_deref()).await
+                }
+            }
+        };
         match result {
             Ok(accepted) => {
                 let t = accepted.token();

@@ -241,6 +241,35 @@ async fn verify_token_reads_lines_with_one_replay_store() {
     std::fs::remove_file(bad_jwk).unwrap();
 }
 
+#[tokio::test]
+async fn verify_token_reports_non_utf8_and_overlong_lines_as_invalid_tokens() {
+    // A bad line on stdin is a bad token (exit 1, one JSON line for it), not
+    // a usage or I/O error that aborts the run with exit 2.
+    let key = DeviceKey::generate();
+    let jwk = temp_file(key.jwk.to_json().as_bytes());
+    let good = key.token(&claims("aud-1", "nonce-1", 1_800_000_000));
+    let mut input = b"\xff\xfe not utf-8\n".to_vec();
+    input.extend(vec![b'a'; 1 << 20]);
+    input.push(b'\n');
+    input.extend(good.as_bytes());
+    input.push(b'\n');
+    let mut out = Vec::new();
+    let code = verify_token(&token_args(jwk.clone()), &mut input.as_slice(), &mut out)
+        .await
+        .unwrap();
+    assert_eq!(code, 1);
+    let lines: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[0], json!({"valid": false, "error": "malformed"}));
+    assert_eq!(lines[1], json!({"valid": false, "error": "too_large"}));
+    assert_eq!(lines[2]["valid"], true);
+    std::fs::remove_file(&jwk).unwrap();
+}
+
 #[test]
 fn inspect_labels_everything_unverified() {
     let key = DeviceKey::generate();
