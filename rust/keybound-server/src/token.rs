@@ -2,7 +2,9 @@
 //! [`keybound_protocol::verify`] (which does every stateless stage).
 //!
 //! Order (token-format.md): size → segments → header → the `kid` is looked
-//! up in the [`KeyRegistry`] (absent: `unknown_key`) → signature → claims →
+//! up in the [`KeyRegistry`] (absent, or registered without attestation
+//! unless [`TokenVerifier::dangerous_accept_unattested`]: `unknown_key`) →
+//! signature → claims →
 //! time → aud → txn → the nonce is consumed from the [`ChallengeStore`]
 //! (unknown, expired or used by another token: `nonce_mismatch`; used by
 //! this same (kid, jti), i.e. the same token again: `replayed`) → (kid, jti)
@@ -19,7 +21,8 @@ use keybound_protocol::{
 
 use crate::clock::Clock;
 use crate::store::{
-    token_consumer, ChallengeStore, Consumed, KeyRegistry, RegisteredKey, ReplayStore, StoreError,
+    token_consumer, ChallengeStore, Consumed, KeyAssurance, KeyRegistry, RegisteredKey,
+    ReplayStore, StoreError,
 };
 
 /// How the nonce claim is checked.
@@ -41,6 +44,7 @@ pub struct TokenVerifier {
     keys: Arc<dyn KeyRegistry>,
     nonces: NonceCheck,
     replay: Arc<dyn ReplayStore>,
+    accept_unattested: bool,
 }
 
 /// A token that passed every stage, including the stateful ones.
@@ -83,7 +87,19 @@ impl TokenVerifier {
             keys,
             nonces,
             replay,
+            accept_unattested: false,
         }
+    }
+
+    /// Also accepts tokens from keys registered without attestation
+    /// ([`RegisteredKey::dangerous_unattested`]): simulators, development, or
+    /// a key the operator supplied (`verify-token --jwk`). By default such a
+    /// key is `unknown_key`, so keys left in a shared registry by a server
+    /// that ran with `--allow-unattested` are not honoured by one that does
+    /// not.
+    pub fn dangerous_accept_unattested(mut self) -> Self {
+        self.accept_unattested = true;
+        self
     }
 
     /// Sets the clock-skew leeway for `exp` and `iat` (seconds, >= 0).
@@ -111,6 +127,13 @@ impl TokenVerifier {
             .await
             .map_err(|e| store_failed("key_registry", &e))?
             .ok_or(TokenError::UnknownKey)?;
+        if key.assurance() == KeyAssurance::Unattested && !self.accept_unattested {
+            tracing::warn!(
+                kid = key.kid(),
+                "token of an UNATTESTED key refused (unattested keys are not accepted)"
+            );
+            return Err(TokenError::UnknownKey);
+        }
         let nonce = match &self.nonces {
             NonceCheck::Consume(_) => ExpectedNonce::CheckedByCaller,
             NonceCheck::Fixed(n) => ExpectedNonce::Exactly(n.clone()),

@@ -359,6 +359,47 @@ async fn unattested_registration_needs_the_dangerous_switch() {
 }
 
 #[tokio::test]
+async fn unattested_keys_are_refused_once_the_dangerous_switch_is_off() {
+    // Keys registered under --allow-unattested stay in a shared (e.g. Redis)
+    // registry; a server started without the switch must not honour them.
+    let stores = memory::stores();
+    let clock = Arc::new(FixedClock::new(NOW));
+    let dev = app(
+        state_with(stores.clone(), TrustRoots::google(), clock.clone())
+            .dangerous_allow_unattested(),
+    );
+    let strict = app(state_with(stores, TrustRoots::google(), clock));
+    let key = DeviceKey::generate();
+    register_unattested(&dev, &key).await;
+
+    let nonce = new_nonce(&strict).await;
+    let token = key.token(&claims(AUD, &nonce, NOW));
+    let (status, body) = call(
+        &strict,
+        "POST",
+        "/v1/tokens/verify",
+        Some(json!({"token": token})),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"valid": false, "error": "unknown_key"})
+        )
+    );
+    // Refused before any state was touched: the challenge is still live.
+    let (status, body) = call(
+        &dev,
+        "POST",
+        "/v1/tokens/verify",
+        Some(json!({"token": token})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
 async fn malformed_and_oversized_requests_have_stable_codes() {
     let app = app(memory_state().dangerous_allow_unattested());
     let bad = json!({"error": "malformed_request"});

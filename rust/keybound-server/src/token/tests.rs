@@ -34,7 +34,8 @@ async fn fixture() -> Fixture {
         keys,
         NonceCheck::Consume(challenges.clone()),
         Arc::new(MemoryReplayStore::new(100)),
-    );
+    )
+    .dangerous_accept_unattested();
     Fixture {
         clock,
         challenges,
@@ -75,6 +76,30 @@ async fn a_valid_token_is_accepted_once() {
     // Another valid token for the used challenge: nonce_mismatch.
     let other = f.key.token(&claims(AUD, &nonce, NOW));
     assert_eq!(f.code(&other, None).await, "nonce_mismatch");
+}
+
+#[tokio::test]
+async fn unattested_keys_are_unknown_unless_dangerously_accepted() {
+    let f = fixture().await;
+    let keys = Arc::new(MemoryKeyRegistry::new(10));
+    keys.register(&RegisteredKey::dangerous_unattested(f.key.jwk.clone(), NOW))
+        .await
+        .unwrap();
+    let strict = TokenVerifier::new(
+        AUD,
+        f.clock.clone(),
+        keys,
+        NonceCheck::Consume(f.challenges.clone()),
+        Arc::new(MemoryReplayStore::new(10)),
+    );
+    let nonce = f.challenge().await;
+    let token = f.key.token(&claims(AUD, &nonce, NOW));
+    assert_eq!(
+        strict.verify(&token, None).await.unwrap_err(),
+        TokenError::UnknownKey
+    );
+    // Nothing was consumed: the same token is still good where allowed.
+    assert!(f.verifier.verify(&token, None).await.is_ok());
 }
 
 #[tokio::test]
@@ -208,7 +233,8 @@ async fn a_fixed_nonce_is_compared_and_the_replay_store_still_applies() {
         keys,
         NonceCheck::Fixed("n-1".into()),
         Arc::new(MemoryReplayStore::new(10)),
-    );
+    )
+    .dangerous_accept_unattested();
     let token = f.key.token(&claims(AUD, "n-1", NOW));
     assert!(v.verify(&token, None).await.is_ok());
     assert_eq!(
@@ -279,7 +305,8 @@ async fn any_store_failure_is_store_unavailable() {
         Arc::new(Down),
         NonceCheck::Consume(f.challenges.clone()),
         replay_ok.clone(),
-    );
+    )
+    .dangerous_accept_unattested();
     assert_eq!(
         v.verify(&token, None).await.unwrap_err(),
         TokenError::StoreUnavailable
@@ -290,7 +317,8 @@ async fn any_store_failure_is_store_unavailable() {
         keys.clone(),
         NonceCheck::Consume(Arc::new(Down)),
         replay_ok.clone(),
-    );
+    )
+    .dangerous_accept_unattested();
     assert_eq!(
         v.verify(&token, None).await.unwrap_err(),
         TokenError::StoreUnavailable
@@ -301,7 +329,8 @@ async fn any_store_failure_is_store_unavailable() {
         keys.clone(),
         NonceCheck::Consume(f.challenges.clone()),
         Arc::new(Down),
-    );
+    )
+    .dangerous_accept_unattested();
     assert_eq!(
         v.verify(&token, None).await.unwrap_err(),
         TokenError::StoreUnavailable
@@ -313,7 +342,8 @@ async fn any_store_failure_is_store_unavailable() {
         keys,
         NonceCheck::Consume(f.challenges.clone()),
         Arc::new(MemoryReplayStore::new(0)),
-    );
+    )
+    .dangerous_accept_unattested();
     let nonce = f.challenge().await;
     let token = f.key.token(&json!({"aud": AUD, "nonce": nonce, "iat": NOW, "exp": NOW + 60, "jti": jti(), "auth": "device_credential"}));
     assert_eq!(
