@@ -80,8 +80,11 @@ enum Interrupt {
 
 #[derive(Debug, Default)]
 struct State {
-    /// The request in flight and how to interrupt it.
-    in_flight: Option<(u64, oneshot::Sender<Interrupt>)>,
+    /// The request in flight and how to interrupt it. The mark stays until
+    /// that request has ended (its guard drops), also after an interrupt
+    /// took the sender: until then its prompt may still be ending, and its
+    /// clean-up cancels whatever prompt the platform shows.
+    in_flight: Option<(u64, Option<oneshot::Sender<Interrupt>>)>,
     /// An enrol or delete is running (no prompt), blocks prompts too.
     key_operation: bool,
     consecutive_failures: u32,
@@ -336,8 +339,15 @@ impl AuthSession {
     }
 
     fn interrupt(&self, why: Interrupt) {
-        let sender = self.state.lock().in_flight.take();
-        if let Some((_, sender)) = sender {
+        // Only the sender is taken: the request stays in flight (no second
+        // prompt, no key operation) until it has ended.
+        let sender = self
+            .state
+            .lock()
+            .in_flight
+            .as_mut()
+            .and_then(|(_, sender)| sender.take());
+        if let Some(sender) = sender {
             // The receiver is gone only if the request already finished.
             let _ = sender.send(why);
             self.platform.cancel();
@@ -378,7 +388,7 @@ impl AuthSession {
                 )
                 .with_retry_after_ms(retry_after(state.cooldown_until_ms, now)));
             }
-            state.in_flight = Some((request_id, interrupt_tx));
+            state.in_flight = Some((request_id, Some(interrupt_tx)));
             InFlightGuard {
                 state: &self.state,
                 request_id,

@@ -350,6 +350,43 @@ async fn cancel_ends_the_prompt_in_flight() {
     f.session.authenticate(auth_request()).await.unwrap();
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_request_never_cancels_the_next_one() {
+    let (f, _reg) = enrolled().await;
+    f.platform
+        .script([Scripted::NeverAnswer, Scripted::NeverAnswer]);
+    let session = f.session.clone();
+    let first = tokio::spawn(async move { session.authenticate(auth_request()).await });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(f.platform.active_prompts(), 1);
+    f.session.cancel();
+    // The first request was told to end but its task has not run yet: a
+    // second request comes in right now (polled once, before the first
+    // finishes its clean-up).
+    let mut second = std::pin::pin!(f.session.authenticate(auth_request()));
+    let early = tokio::select! {
+        biased;
+        result = &mut second => Some(result),
+        () = std::future::ready(()) => None,
+    };
+    assert_eq!(
+        first.await.unwrap().unwrap_err().code,
+        ErrorCode::UserCanceled
+    );
+    match early {
+        // Refused while the first prompt was still ending: fine.
+        Some(result) => assert_eq!(code_of(result), ErrorCode::InProgress),
+        // Admitted: the first request's clean-up must not end it.
+        None => {
+            let late = tokio::time::timeout(Duration::from_secs(1), &mut second).await;
+            assert!(
+                late.is_err(),
+                "the second prompt was ended by the first request's cancel: {late:?}"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn cancel_with_nothing_in_flight_does_nothing() {
     let (f, _reg) = enrolled().await;
