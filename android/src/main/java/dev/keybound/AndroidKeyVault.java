@@ -54,14 +54,10 @@ final class AndroidKeyVault implements KeyVault {
                             "StrongBox is unavailable", e);
                 }
                 Log.i(TAG, "StrongBox unavailable, creating the key in the TEE");
-            } catch (ProviderException e) {
-                // Some StrongBox implementations fail with a plain
-                // ProviderException (e.g. attestation unsupported there).
-                if (!policy.fallsBackAfter(backing)) {
-                    throw new KeyVaultException(KeyVaultException.FAILED, "key generation failed: " + e, e);
-                }
-                Log.w(TAG, "StrongBox key generation failed, creating the key in the TEE", e);
-            } catch (GeneralSecurityException e) {
+            } catch (ProviderException | GeneralSecurityException e) {
+                // Only StrongBoxUnavailableException (above) means "no
+                // StrongBox here": any other failure is reported, never
+                // hidden by a quieter key in the TEE.
                 throw new KeyVaultException(KeyVaultException.FAILED, "key generation failed: " + e, e);
             }
         }

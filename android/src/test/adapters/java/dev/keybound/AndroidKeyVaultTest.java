@@ -121,6 +121,18 @@ class AndroidKeyVaultTest {
     }
 
     @Test
+    void anotherStrongBoxFailureIsReportedAndNotSilentlyMadeInTheTee() {
+        // Only StrongBoxUnavailableException means "no StrongBox here"; any
+        // other failure there is an error, not a reason to downgrade the key.
+        FakeAndroidKeyStore.strongBoxFails = true;
+        KeyVaultException e = assertThrows(KeyVaultException.class,
+                () -> vault(33, true).create("k", CHALLENGE, false, true));
+        assertEquals(KeyVaultException.FAILED, e.reason());
+        assertTrue(onlyAttempt().strongBox, "no TEE attempt after a StrongBox failure");
+        assertTrue(FakeAndroidKeyStore.KEYS.isEmpty());
+    }
+
+    @Test
     void noStrongBoxFeatureMeansNoStrongBoxAttempt() throws Exception {
         KeyInfo info = vault(33, false).create("k", CHALLENGE, false, true);
         assertFalse(onlyAttempt().strongBox);

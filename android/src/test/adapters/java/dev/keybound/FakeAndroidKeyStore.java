@@ -52,6 +52,8 @@ final class FakeAndroidKeyStore extends Provider {
     static final Map<String, Entry> KEYS = new LinkedHashMap<>();
     /** StrongBox generation throws StrongBoxUnavailableException. */
     static boolean strongBoxUnavailable;
+    /** StrongBox key generation fails with a plain ProviderException (not "unavailable"). */
+    static boolean strongBoxFails;
     /** KeyInfo.isInsideSecureHardware() answers false. */
     static boolean softwareOnly;
 
@@ -92,6 +94,7 @@ final class FakeAndroidKeyStore extends Provider {
         ATTEMPTS.clear();
         KEYS.clear();
         strongBoxUnavailable = false;
+        strongBoxFails = false;
         softwareOnly = false;
     }
 
@@ -176,6 +179,9 @@ final class FakeAndroidKeyStore extends Provider {
             ATTEMPTS.add(spec);
             if (spec.strongBox && strongBoxUnavailable) {
                 throw new StrongBoxUnavailableException();
+            }
+            if (spec.strongBox && strongBoxFails) {
+                throw new java.security.ProviderException("Failed to generate key pair");
             }
             try {
                 KeyPairGenerator real = KeyPairGenerator.getInstance("EC", "SunEC");
