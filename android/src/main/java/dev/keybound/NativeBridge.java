@@ -350,9 +350,19 @@ public final class NativeBridge {
                 finish(r, endCode, null, 0, "canceled");
                 return;
             }
-            byte[] toSign = authType == Prompter.AUTH_TYPE_DEVICE_CREDENTIAL ? r.payloadDeviceCredential : r.payload;
-            if (toSign == null) {
-                finish(r, OUTCOME_SIGN_FAILED, null, 0, "device credential used but not allowed");
+            // The payload follows only the OS's reported type; a value outside
+            // the protocol signs nothing (never "biometric by default").
+            byte[] toSign;
+            if (authType == Prompter.AUTH_TYPE_BIOMETRIC) {
+                toSign = r.payload;
+            } else if (authType == Prompter.AUTH_TYPE_DEVICE_CREDENTIAL) {
+                toSign = r.payloadDeviceCredential;
+                if (toSign == null) {
+                    finish(r, OUTCOME_SIGN_FAILED, null, 0, "device credential used but not allowed");
+                    return;
+                }
+            } else {
+                finish(r, OUTCOME_SIGN_FAILED, null, 0, "unknown authentication type " + authType);
                 return;
             }
             byte[] der;

@@ -118,6 +118,23 @@ class NativeBridgeTest {
     }
 
     @Test
+    void anAuthTypeOutsideTheProtocolSignsNothing() throws Exception {
+        // Only the OS's reported type picks a payload; anything else is not
+        // "biometric by default".
+        int id = 1;
+        for (int authType : new int[] {0, 3, -1, 99}) {
+            prompter.script(HostPrompter.Step.success(0, authType));
+            NativeBridge.authenticate(id, "k", new byte[] {1}, new byte[] {2}, "T", null, null, "C", true);
+            Outcome o = next();
+            assertEquals(id, o.id);
+            assertEquals(NativeBridge.OUTCOME_SIGN_FAILED, o.code, "auth type " + authType);
+            assertNull(o.der, "auth type " + authType);
+            id++;
+        }
+        assertEquals(0, NativeBridge.pendingRequests());
+    }
+
+    @Test
     void aSecondPromptIsRefusedWhileOneIsShowing() throws Exception {
         prompter.script(HostPrompter.Step.success(300, Prompter.AUTH_TYPE_BIOMETRIC));
         assertEquals(NativeBridge.START_ACCEPTED, start(1, new byte[] {1}));
