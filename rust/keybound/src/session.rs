@@ -615,8 +615,9 @@ impl AuthSession {
                 return err.with_retry_after_ms(retry_after(state.lockout_until_ms, now));
             }
             // The system ending the prompt (app backgrounded) is not the
-            // user failing.
-            ErrorCode::SystemCanceled => return err,
+            // user failing; nor is a prompt the platform refused to show
+            // because its previous one was still closing.
+            ErrorCode::SystemCanceled | ErrorCode::InProgress => return err,
             _ => {}
         }
         state.consecutive_failures = state.consecutive_failures.saturating_add(1);

@@ -943,3 +943,79 @@ async fn a_signature_over_other_bytes_never_becomes_a_token() {
     assert_eq!(err.code, ErrorCode::PlatformError);
     assert!(err.message.contains("does not verify"), "{}", err.message);
 }
+
+/// A platform whose bridge refuses the next `busy` prompts as already
+/// showing (Android's `START_BUSY`, e.g. a cancelled prompt still closing on
+/// the main thread), then behaves like the simulator.
+struct BusyPlatform {
+    inner: SimulatedPlatform,
+    busy: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait]
+impl Platform for BusyPlatform {
+    async fn status(&self) -> Result<PlatformStatus, PlatformError> {
+        self.inner.status().await
+    }
+    async fn key_exists(&self, alias: &str) -> Result<bool, PlatformError> {
+        self.inner.key_exists(alias).await
+    }
+    async fn create_key(&self, req: CreateKeyRequest) -> Result<CreatedKey, PlatformError> {
+        self.inner.create_key(req).await
+    }
+    async fn public_key(&self, alias: &str) -> Result<Vec<u8>, PlatformError> {
+        self.inner.public_key(alias).await
+    }
+    async fn sign_with_prompt(&self, req: SignRequest) -> Result<SignOutcome, PlatformError> {
+        let was_busy = self
+            .busy
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if was_busy {
+            return Err(PlatformError::Prompt {
+                code: ErrorCode::InProgress,
+                platform_code: None,
+                message: "another prompt is showing".into(),
+            });
+        }
+        self.inner.sign_with_prompt(req).await
+    }
+    fn cancel(&self) {
+        self.inner.cancel();
+    }
+    async fn delete_key(&self, alias: &str) -> Result<bool, PlatformError> {
+        self.inner.delete_key(alias).await
+    }
+}
+
+#[tokio::test]
+async fn a_prompt_the_platform_refused_as_busy_is_not_a_failed_attempt() {
+    let platform = Arc::new(BusyPlatform {
+        inner: SimulatedPlatform::new(),
+        busy: std::sync::atomic::AtomicUsize::new(5),
+    });
+    platform
+        .inner
+        .set_default_outcome(Scripted::android_error(android_codes::UNABLE_TO_PROCESS));
+    let session = AuthSession::new(
+        platform.clone(),
+        SessionConfig::default(),
+        Arc::new(ManualClock::new(T0_MS)),
+    );
+    session.enroll(enroll_options()).await.unwrap();
+    for _ in 0..5 {
+        let err = session.authenticate(auth_request()).await.unwrap_err();
+        assert_eq!(
+            (err.code, err.retry_after_ms),
+            (ErrorCode::InProgress, None)
+        );
+    }
+    assert_eq!(platform.inner.prompts_shown(), 0);
+    // No prompt was shown, so no attempt was used up: the first real
+    // failure is the first of the three tolerated ones.
+    let err = session.authenticate(auth_request()).await.unwrap_err();
+    assert_eq!(
+        (err.code, err.retry_after_ms),
+        (ErrorCode::UnableToProcess, None)
+    );
+}
