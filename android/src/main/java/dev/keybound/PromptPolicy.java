@@ -111,10 +111,16 @@ public final class PromptPolicy {
      *
      * @param resultType {@code AuthenticationResult.getAuthenticationType()},
      *     read only on API 30+ (pass anything below: the prompt could only be
-     *     biometric). An unknown value is reported as the weaker claim the
-     *     prompt allowed: device credential when offered, else biometric.
+     *     biometric). The OS saying device credential is always device
+     *     credential, even where it was not offered (the bridge then signs
+     *     nothing rather than claim a biometric). An unknown value is
+     *     reported as the weaker claim the prompt allowed: device credential
+     *     when offered, else biometric.
      */
     public int authType(int resultType) {
+        if (resultType == RESULT_TYPE_DEVICE_CREDENTIAL) {
+            return Prompter.AUTH_TYPE_DEVICE_CREDENTIAL;
+        }
         if (!deviceCredential) {
             return Prompter.AUTH_TYPE_BIOMETRIC;
         }

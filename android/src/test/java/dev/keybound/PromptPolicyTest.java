@@ -77,9 +77,12 @@ class PromptPolicyTest {
     }
 
     @Test
-    void authTypeIsBiometricWithoutCredentialWhateverTheResultSays() {
+    void authTypeIsBiometricWithoutCredentialUnlessTheOsSaysCredential() {
         PromptPolicy p = PromptPolicy.forApi(35, false);
-        assertEquals(Prompter.AUTH_TYPE_BIOMETRIC, p.authType(PromptPolicy.RESULT_TYPE_DEVICE_CREDENTIAL));
+        // The OS's report wins even where credential was not offered: never a
+        // biometric claim for a credential unlock (the bridge then signs nothing).
+        assertEquals(Prompter.AUTH_TYPE_DEVICE_CREDENTIAL, p.authType(PromptPolicy.RESULT_TYPE_DEVICE_CREDENTIAL));
+        assertEquals(Prompter.AUTH_TYPE_BIOMETRIC, p.authType(PromptPolicy.RESULT_TYPE_BIOMETRIC));
         assertEquals(Prompter.AUTH_TYPE_BIOMETRIC, p.authType(-1));
         assertEquals(Prompter.AUTH_TYPE_BIOMETRIC, PromptPolicy.forApi(28, true).authType(0));
     }
