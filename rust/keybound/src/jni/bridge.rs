@@ -408,7 +408,12 @@ impl Bridge {
                 }
             });
             let code = value?.i()?;
-            wiped?;
+            if let Err(e) = wiped {
+                // Java has answered the start; losing that answer would
+                // orphan a prompt nobody waits for. The arrays are local
+                // refs the GC reclaims.
+                tracing::warn!(error = %e, "could not wipe the payload copies passed to Java");
+            }
             Ok(code)
         })
     }
