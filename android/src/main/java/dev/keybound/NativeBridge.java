@@ -25,13 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *       ndk-context and logcat logging in Rust; idempotent.</li>
  *   <li>{@link #install(DeviceInfo, KeyVault, Prompter, Executor)} with the
  *       Android adapters and a main-thread executor (e.g.
- *       {@code ContextCompat.getMainExecutor(context)} or
- *       {@code new Handler(Looper.getMainLooper())::post}). Re-install when the
- *       Activity changes (the Prompter needs the Activity); a prompt showing at
- *       that moment is cancelled.</li>
- *   <li>{@link #onBackgrounded()} from {@code onPause}/{@code onStop} (or
- *       {@code onDetachedFromActivity*}): cancels the prompt showing, which
- *       reaches Rust as {@code BIOMETRIC_ERROR_CANCELED} (5).</li>
+ *       {@code new Handler(Looper.getMainLooper())::post}), once per engine.
+ *       Re-installing cancels a prompt showing at that moment, so on a
+ *       configuration change (rotation) keep the installation and hand the
+ *       new Activity to the Prompter instead, as {@code KeyboundPlugin} does.</li>
+ *   <li>{@link #onBackgrounded()} from {@code onPause}/{@code onStop} (not
+ *       for a configuration change) or {@code onDetachedFromActivity}:
+ *       cancels the prompt showing, which reaches Rust as
+ *       {@code BIOMETRIC_ERROR_CANCELED} (5).</li>
  *   <li>{@link #uninstall()} from {@code onDetachedFromEngine}.</li>
  * </ol>
  * Rust's calls arrive on Rust worker threads; {@link Prompter} methods are

@@ -32,7 +32,11 @@ public interface Prompter {
          */
         void onSucceeded(Signature authorised, int authType);
 
-        /** The prompt ended; {@code code} is a BIOMETRIC_ERROR_* value (13 for the negative button). */
+        /**
+         * The prompt ended; {@code code} is a BIOMETRIC_ERROR_* value (13 for
+         * the negative button), or -2 when the prompt could not be shown at
+         * all (NativeBridge.OUTCOME_BRIDGE_FAILED).
+         */
         void onError(int code, CharSequence message);
 
         /** A biometric was read but not recognised; the prompt stays up. */
