@@ -91,6 +91,19 @@ impl Server {
         }
     }
 
+    /// Submits `token` and fails unless the server rejects it with `code`.
+    fn expect_rejected(&self, token: &str, code: &str) -> Result<()> {
+        let (status, body) = self.post("/v1/tokens/verify", &json!({"token": token}))?;
+        println!(
+            "    HTTP {status}: valid={} error={}",
+            body["valid"], body["error"]
+        );
+        if status == 200 || body["error"] != json!(code) {
+            bail!("the server did not reject the token as {code}: {body}");
+        }
+        Ok(())
+    }
+
     fn challenge(&self) -> Result<String> {
         let (status, body) = self.post("/v1/challenges", &json!({}))?;
         if status != 201 {
@@ -284,14 +297,7 @@ fn main() -> Result<()> {
         }
 
         step(6, "the same token again");
-        let (code, body) = s.post("/v1/tokens/verify", &json!({"token": token.token}))?;
-        println!(
-            "    HTTP {code}: valid={} error={}",
-            body["valid"], body["error"]
-        );
-        if code == 200 || body["error"] != json!("replayed") {
-            bail!("the server did not reject a replay: {body}");
-        }
+        s.expect_rejected(&token.token, "replayed")?;
 
         step(
             7,
@@ -301,14 +307,7 @@ fn main() -> Result<()> {
         let past = Arc::new(ManualClock::new(SystemClock.now_ms() - 600_000));
         let stale_session = AuthSession::new(phone.clone(), SessionConfig::default(), past);
         let stale = rt.block_on(stale_session.authenticate(request(&stale_nonce)))?;
-        let (code, body) = s.post("/v1/tokens/verify", &json!({"token": stale.token}))?;
-        println!(
-            "    HTTP {code}: valid={} error={}",
-            body["valid"], body["error"]
-        );
-        if code == 200 || body["error"] != json!("expired") {
-            bail!("the server did not reject an expired token: {body}");
-        }
+        s.expect_rejected(&stale.token, "expired")?;
     }
 
     println!(

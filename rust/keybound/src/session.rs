@@ -33,8 +33,7 @@ use crate::api::types::{
 use crate::clock::Clock;
 use crate::error::{ErrorCode, KeyboundError};
 use crate::platform::{
-    AuthType, CreateKeyRequest, Platform, PlatformError, PlatformStatus, PromptText, SecurityLevel,
-    SignRequest,
+    AuthType, CreateKeyRequest, Platform, PlatformError, PlatformStatus, SecurityLevel, SignRequest,
 };
 use crate::validate;
 
@@ -448,12 +447,7 @@ impl AuthSession {
                 .input_credential
                 .as_ref()
                 .map(|input| Zeroizing::new(input.as_bytes().to_vec())),
-            prompt: PromptText {
-                title: request.prompt.title.clone(),
-                subtitle: request.prompt.subtitle.clone(),
-                description: request.prompt.description.clone(),
-                negative_button: request.prompt.negative_button.clone(),
-            },
+            prompt: request.prompt.clone(),
             allow_device_credential: request.allow_device_credential,
         };
 

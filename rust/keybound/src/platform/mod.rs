@@ -94,19 +94,11 @@ pub struct CreatedKey {
     pub security_level: SecurityLevel,
 }
 
-/// What the prompt says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PromptText {
-    /// Title (required).
-    pub title: String,
-    /// Optional subtitle.
-    pub subtitle: Option<String>,
-    /// Optional description.
-    pub description: Option<String>,
-    /// Label of the negative (cancel) button; unused when device credential
-    /// is allowed (the system shows its own "use PIN" button).
-    pub negative_button: String,
-}
+/// What the prompt says: the API's prompt options, validated by
+/// [`crate::validate::prompt`] before they reach a platform. The negative
+/// button label is unused when device credential is allowed (the system
+/// shows its own "use PIN" button).
+pub use crate::api::types::PromptOptions as PromptText;
 
 /// A request to show the prompt and sign `payload` with the key it unlocks.
 #[derive(Debug, Clone)]
