@@ -162,14 +162,20 @@ fn internal(what: &str, err: impl std::fmt::Display) -> KeyboundError {
     KeyboundError::new(ErrorCode::Internal, format!("{what}: {err}"))
 }
 
-/// Why a device cannot do Class 3 biometrics now, if it cannot.
-fn biometric_readiness(status: &PlatformStatus) -> Result<(), KeyboundError> {
+/// `Unsupported` below the first API level keybound supports.
+fn os_supported(status: &PlatformStatus) -> Result<(), KeyboundError> {
     if status.api_level.is_some_and(|l| l < MIN_API_LEVEL) {
         return Err(KeyboundError::new(
             ErrorCode::Unsupported,
             "keybound needs Android 9 (API 28) or newer",
         ));
     }
+    Ok(())
+}
+
+/// Why a device cannot do Class 3 biometrics now, if it cannot.
+fn biometric_readiness(status: &PlatformStatus) -> Result<(), KeyboundError> {
+    os_supported(status)?;
     if !status.hardware_present {
         return Err(KeyboundError::new(
             ErrorCode::NoHardware,
@@ -421,12 +427,7 @@ impl AuthSession {
         interrupt_rx: oneshot::Receiver<Interrupt>,
     ) -> Result<BiometricToken, KeyboundError> {
         let status = self.platform.status().await.map_err(platform_error)?;
-        if status.api_level.is_some_and(|l| l < MIN_API_LEVEL) {
-            return Err(KeyboundError::new(
-                ErrorCode::Unsupported,
-                "keybound needs Android 9 (API 28) or newer",
-            ));
-        }
+        os_supported(&status)?;
         if request.allow_device_credential {
             device_credential_readiness(&status)?;
         }
