@@ -7,10 +7,29 @@ CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 TEST_TARGETS :=
 
+# Tools that `cargo install` puts there (flutter_rust_bridge_codegen, ...)
+# must be found even when the shell's PATH lacks that folder.
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
+
 include $(wildcard mk/*.mk)
 
-.PHONY: test demo demo-check codegen check-bindings fmt-check clippy test-rust check-android-rust
-test: fmt-check clippy check-android-rust test-rust check-bindings demo-check $(TEST_TARGETS)
+.PHONY: test test-steps demo demo-run demo-check setup setup-demo codegen check-bindings fmt-check clippy test-rust check-android-rust
+
+# `make test` and `make demo` first install what this machine lacks: every
+# .ci/install.d/*.sh is an idempotent step (apt, pip, cargo install, Maven)
+# that does nothing, quickly, when its tools are present. `make demo` needs
+# only the JDK step. The steps run in a sub-make first so that nothing of the
+# test run starts before its tools are there, even under `make -j`.
+INSTALL_STEPS := $(sort $(wildcard .ci/install.d/*.sh))
+DEMO_INSTALL_STEPS := .ci/install.d/jvm.sh
+setup:
+	@set -e; for step in $(INSTALL_STEPS); do echo "== install: $$step"; bash "$$step"; done
+setup-demo:
+	@set -e; for step in $(DEMO_INSTALL_STEPS); do echo "== install: $$step"; bash "$$step"; done
+
+test: setup
+	@$(MAKE) --no-print-directory test-steps
+test-steps: fmt-check clippy check-android-rust test-rust check-bindings demo-check $(TEST_TARGETS)
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -30,13 +49,15 @@ test-rust:
 	$(CARGO) test --workspace --locked
 
 # The whole device flow on this machine against the reference server.
-demo:
+demo: setup-demo
+	@$(MAKE) --no-print-directory demo-run
+demo-run:
 	$(CARGO) build --locked -q -p keybound-server --bin keybound-server
 	$(CARGO) run --locked -q -p keybound --example demo -- --server-bin $(CARGO_TARGET_DIR)/debug/keybound-server
 
 # The demo's token, checked by another JOSE library (PyJWT).
 demo-check:
-	set -o pipefail; $(MAKE) --no-print-directory demo | tee $(CARGO_TARGET_DIR)/demo.out | python3 tools/verify_demo_token.py
+	set -o pipefail; $(MAKE) --no-print-directory demo-run | tee $(CARGO_TARGET_DIR)/demo.out | python3 tools/verify_demo_token.py
 
 # Regenerate the Dart bindings. No Flutter SDK is needed: a `flutter` shim
 # stands in (every step that would run Dart is off in flutter_rust_bridge.yaml).

@@ -96,7 +96,8 @@ impl Server {
         let (status, body) = self.post("/v1/tokens/verify", &json!({"token": token}))?;
         println!(
             "    HTTP {status}: valid={} error={}",
-            body["valid"], body["error"]
+            plain(&body["valid"]),
+            plain(&body["error"])
         );
         if status == 200 || body["error"] != json!(code) {
             bail!("the server did not reject the token as {code}: {body}");
@@ -138,6 +139,15 @@ fn request(challenge: &str) -> AuthenticateRequest {
         transaction: None,
         allow_device_credential: false,
         ttl_seconds: 60,
+    }
+}
+
+/// A JSON value as a person reads it: strings without quotes, `-` for none.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => "-".into(),
+        other => other.to_string(),
     }
 }
 
@@ -188,8 +198,10 @@ fn main() -> Result<()> {
     step(1, "status (the enrol check)");
     let status = rt.block_on(api::status(ALIAS.into()))?;
     println!(
-        "    API {:?}, Class 3 biometrics {}, lock screen {}, StrongBox {}, key enrolled {}",
-        status.api_level,
+        "    API {}, Class 3 biometrics {}, lock screen {}, StrongBox {}, key enrolled {}",
+        status
+            .api_level
+            .map_or_else(|| "unknown".to_owned(), |level| level.to_string()),
         status.class3_available,
         status.device_secure,
         status.strong_box_present,
@@ -232,7 +244,7 @@ fn main() -> Result<()> {
             )?;
             println!(
                 "    attested registration with the host's self-signed chain: HTTP {code} {}",
-                body["error"]
+                plain(&body["error"])
             );
             if code == 201 {
                 bail!("the server accepted an attestation chain that is not Google's");
@@ -245,7 +257,7 @@ fn main() -> Result<()> {
         if code != 201 {
             bail!("register: HTTP {code} {body}");
         }
-        println!("    server registered kid {}", body["kid"]);
+        println!("    server registered kid {}", plain(&body["kid"]));
     }
 
     step(
@@ -290,7 +302,8 @@ fn main() -> Result<()> {
         let (code, body) = s.post("/v1/tokens/verify", &json!({"token": token.token}))?;
         println!(
             "    HTTP {code}: valid={} kid={}",
-            body["valid"], body["kid"]
+            plain(&body["valid"]),
+            plain(&body["kid"])
         );
         if code != 200 || body["valid"] != json!(true) {
             bail!("the server did not accept a fresh token: {body}");
