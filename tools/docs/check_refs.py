@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Every reference in the repository points inside the repository.
+
+keybound is self-contained: its documents live in docs/, and no tracked file
+may send a reader to a file that is not in a clone. This check reads every
+tracked text file (`git ls-files`) and fails a file that
+
+  1. names a path outside the working tree: `../shared`, `shared/reference`,
+     `shared/testdata`, or an absolute machine path (`/work/...`,
+     `/home/...`, `/root/...`);
+  2. names a Markdown document (`something.md`) that does not resolve to a
+     tracked file, looked up from the file's own directory and from each of
+     its parents up to the repository root (so `docs/token-format.md` works
+     from anywhere, `token-format.md` only inside docs/, and
+     `SECURITY.md` "beside this crate" from inside the crate);
+  3. in a Markdown file, links (`[text](target)`) to a relative target that
+     does not exist in the repository, or that climbs out of it.
+
+Before the files, it runs its own table of cases (each rule must catch its
+planted mistake and pass the correct spelling), so the check is shown to be
+able to fail. Prints every problem, then `check-refs: N passed, N failed`
+(one case per rule case and per file). Exit status 1 on any failure.
+
+Plain python3, no dependencies; idempotent (reads only).
+Usage: check_refs.py [--root DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
+
+# This file names the forbidden spellings in its own rules and cases; it is
+# the one file the scan skips (its cases run instead).
+SELF = PurePosixPath("tools/docs/check_refs.py")
+
+OUTSIDE = [
+    (re.compile(r"(?:\.\./)+shared\b"), "refers to ../shared outside the repository"),
+    (re.compile(r"(?<![\w.-])shared/(?:reference|testdata)\b"),
+     "refers to the shared notes outside the repository"),
+    (re.compile(r"(?<![\w.~:/-])/(?:work|home|root|Users)(?=/|[\"'`\s)]|$)"),
+     "refers to an absolute path on one machine"),
+]
+# A Markdown document name: `docs/token-format.md`, `../README.md`, `SECURITY.md`.
+MD_NAME = re.compile(r"(?<![\w/.-])((?:\.{1,2}/)*(?:[\w-]+/)*[\w][\w.-]*\.md)\b(?![\w-])")
+MD_LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+
+
+def resolves(name: str, here: PurePosixPath, tracked: set[str], dirs: set[str]) -> bool:
+    """Whether `name` (mentioned in file `here`) is a tracked file, from the
+    file's directory or one of its parents."""
+    base = here.parent
+    bases = [base, *base.parents]
+    for b in bases:
+        p = normalise(b / name)
+        if p is not None and (p in tracked or p in dirs):
+            return True
+    return False
+
+
+def normalise(p: PurePosixPath) -> str | None:
+    """`a/b/../c` → `a/c`; None when it climbs out of the root."""
+    parts: list[str] = []
+    for part in p.parts:
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)
+
+
+def problems_in(text: str, here: PurePosixPath, tracked: set[str], dirs: set[str]) -> list[str]:
+    found = []
+    for n, line in enumerate(text.splitlines(), 1):
+        for pattern, why in OUTSIDE:
+            m = pattern.search(line)
+            if m:
+                found.append(f"{here}:{n}: `{m.group(0)}` {why}")
+        for m in MD_NAME.finditer(line):
+            name = m.group(1)
+            if not resolves(name, here, tracked, dirs):
+                found.append(f"{here}:{n}: `{name}` is not a file of the repository "
+                             f"(write its path, e.g. docs/{PurePosixPath(name).name})")
+        if here.suffix == ".md":
+            for m in MD_LINK.finditer(line):
+                target = m.group(1)
+                if re.match(r"^(?:[a-z][a-z0-9+.-]*:|#|//)", target):
+                    continue  # URL, mailto:, anchor
+                path = target.split("#", 1)[0]
+                if not path:
+                    continue
+                p = normalise(here.parent / path)
+                if p is None:
+                    found.append(f"{here}:{n}: link `{target}` leaves the repository")
+                elif p not in tracked and p not in dirs:
+                    found.append(f"{here}:{n}: link `{target}` points to nothing in the repository")
+    return found
+
+
+# (what, file it is in, text, must fail)
+CASES = [
+    ("../shared path", "README.md", "see ../" "shared/reference/notes.md", True),
+    ("shared/reference path", "rust/x/src/lib.rs", "//! (`shared/" "reference/token-format.md`)", True),
+    ("shared/testdata path", "rust/x/src/t.rs", "//! copied from shared/" "testdata", True),
+    ("absolute /work path", "tools/a.py", 'Path("/' 'work") / "x"', True),
+    ("bare doc name outside docs/", "rust/x/src/lib.rs", "//! The contract is token-format.md.", True),
+    ("doc name with docs/ prefix", "rust/x/src/lib.rs", "//! The contract is docs/token-format.md.", False),
+    ("bare doc name inside docs/", "docs/architecture.md", "see token-format.md", False),
+    ("doc in a parent directory", "rust/keybound-server/src/lib.rs", "See `SECURITY.md` beside this crate", False),
+    ("misspelt doc path", "README.md", "see docs/token_format.md", True),
+    ("markdown link to a missing file", "README.md", "[x](docs/nothing-here.txt)", True),
+    ("markdown link out of the repository", "docs/a.md", "[x](../../elsewhere/README)", True),
+    ("markdown link that resolves", "android/README.md", "[facts](../docs/android-facts.md#biometricprompt)", False),
+    ("URL and anchor links", "README.md", "[a](https://example.com/x.md) [b](#errors)", False),
+    ("a word that only looks like a path", "README.md", "shared by device and backend", False),
+]
+CASE_TRACKED = {"README.md", "SECURITY.md", "docs/token-format.md", "docs/architecture.md",
+                "docs/android-facts.md", "android/README.md", "rust/keybound-server/SECURITY.md"}
+
+
+def tracked_files(root: Path) -> list[str]:
+    out = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], check=True,
+                         capture_output=True).stdout
+    return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def dirs_of(files) -> set[str]:
+    dirs = set()
+    for f in files:
+        for parent in PurePosixPath(f).parents:
+            if str(parent) != ".":
+                dirs.add(str(parent))
+    return dirs
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent.parent)
+    args = ap.parse_args(argv)
+    passed = failed = 0
+
+    case_dirs = dirs_of(CASE_TRACKED)
+    for what, here, text, must_fail in CASES:
+        got = problems_in(text, PurePosixPath(here), CASE_TRACKED, case_dirs)
+        if bool(got) == must_fail:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL rule case '{what}': expected {'a problem' if must_fail else 'none'}, got {got}")
+
+    files = tracked_files(args.root)
+    tracked = set(files)
+    dirs = dirs_of(files)
+    for f in sorted(files):
+        here = PurePosixPath(f)
+        if here == SELF:
+            continue
+        path = args.root / f
+        try:
+            data = path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            continue  # deleted in the work tree, or a submodule
+        if b"\0" in data:
+            continue  # binary
+        text = data.decode("utf-8", "replace")
+        got = problems_in(text, here, tracked, dirs)
+        if got:
+            failed += 1
+            for p in got:
+                print("FAIL " + p)
+        else:
+            passed += 1
+    print(f"check-refs: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
