@@ -14,7 +14,11 @@ tracked text file (`git ls-files`) and fails a file that
      from anywhere, `token-format.md` only inside docs/, and
      `SECURITY.md` "beside this crate" from inside the crate);
   3. in a Markdown file, links (`[text](target)`) to a relative target that
-     does not exist in the repository, or that climbs out of it.
+     does not exist in the repository, or that climbs out of it;
+  4. in a Markdown file, names in backticks a repository path (one that
+     starts with a top-level folder, e.g. `rust/keybound/src/session.rs`)
+     that is not a tracked file or folder, so the documents fail when code
+     they point at is renamed or removed.
 
 Before the files, it runs its own table of cases (each rule must catch its
 planted mistake and pass the correct spelling), so the check is shown to be
@@ -46,6 +50,8 @@ OUTSIDE = [
 # A Markdown document name: `docs/token-format.md`, `../README.md`, `SECURITY.md`.
 MD_NAME = re.compile(r"(?<![\w/.-])((?:\.{1,2}/)*(?:[\w-]+/)*[\w][\w.-]*\.md)\b(?![\w-])")
 MD_LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+# `rust/keybound/src/session.rs`, `rust/keybound-server/src/store/`
+CODE_PATH = re.compile(r"`([\w.-]+/[\w./-]*)`")
 
 
 def resolves(name: str, here: PurePosixPath, tracked: set[str], dirs: set[str]) -> bool:
@@ -77,6 +83,7 @@ def normalise(p: PurePosixPath) -> str | None:
 
 def problems_in(text: str, here: PurePosixPath, tracked: set[str], dirs: set[str]) -> list[str]:
     found = []
+    top = {d for d in dirs if "/" not in d}
     for n, line in enumerate(text.splitlines(), 1):
         for pattern, why in OUTSIDE:
             m = pattern.search(line)
@@ -100,6 +107,12 @@ def problems_in(text: str, here: PurePosixPath, tracked: set[str], dirs: set[str
                     found.append(f"{here}:{n}: link `{target}` leaves the repository")
                 elif p not in tracked and p not in dirs:
                     found.append(f"{here}:{n}: link `{target}` points to nothing in the repository")
+            for m in CODE_PATH.finditer(line):
+                path = m.group(1)
+                if path.split("/", 1)[0] not in top:
+                    continue  # not a repository path (`src/rust/`, `owner/repo`)
+                if path.rstrip("/") not in tracked and path.rstrip("/") not in dirs:
+                    found.append(f"{here}:{n}: `{path}` names no file or folder of the repository")
     return found
 
 
@@ -119,6 +132,9 @@ CASES = [
     ("markdown link that resolves", "android/README.md", "[facts](../docs/android-facts.md#biometricprompt)", False),
     ("URL and anchor links", "README.md", "[a](https://example.com/x.md) [b](#errors)", False),
     ("a word that only looks like a path", "README.md", "shared by device and backend", False),
+    ("code path that exists", "docs/architecture.md", "see `android/README.md` and `docs/`", False),
+    ("code path that was renamed", "docs/architecture.md", "see `android/src/Gone.java`", True),
+    ("code path outside the top-level folders", "README.md", "`src/rust/` and `owner/repo`", False),
 ]
 CASE_TRACKED = {"README.md", "SECURITY.md", "docs/token-format.md", "docs/architecture.md",
                 "docs/android-facts.md", "android/README.md", "rust/keybound-server/SECURITY.md"}
