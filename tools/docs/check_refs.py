@@ -25,8 +25,14 @@ planted mistake and pass the correct spelling), so the check is shown to be
 able to fail. Prints every problem, then `check-refs: N passed, N failed`
 (one case per rule case and per file). Exit status 1 on any failure.
 
-Plain python3, no dependencies; idempotent (reads only).
-Usage: check_refs.py [--root DIR]
+`--fix` first rewrites, in every tracked file outside docs/, the old
+spellings of the project's documents (`shared/reference/token-format.md`, a
+bare `token-format.md`, the same for the other docs/ pages) to their
+`docs/` path, then checks. Running it twice changes nothing the second time.
+It does not tell comments from code: review its diff.
+
+Plain python3, no dependencies; without `--fix` it only reads.
+Usage: check_refs.py [--root DIR] [--fix]
 """
 from __future__ import annotations
 
@@ -136,8 +142,29 @@ CASES = [
     ("code path that was renamed", "docs/architecture.md", "see `android/src/Gone.java`", True),
     ("code path outside the top-level folders", "README.md", "`src/rust/` and `owner/repo`", False),
 ]
+# (text, what --fix makes of it); each result must also be a fixed point.
+FIX_CASES = [
+    ("//! The contract is token-format.md.", "//! The contract is docs/token-format.md."),
+    ("(`shared/" "reference/android-facts.md`)", "(`docs/android-facts.md`)"),
+    ("see ../" "shared/reference/token-format.md", "see docs/token-format.md"),
+    ("already docs/token-format.md", "already docs/token-format.md"),
+    ("my-token-format.md stays", "my-token-format.md stays"),
+]
 CASE_TRACKED = {"README.md", "SECURITY.md", "docs/token-format.md", "docs/architecture.md",
                 "docs/android-facts.md", "android/README.md", "rust/keybound-server/SECURITY.md"}
+
+
+DOCS = ("token-format.md", "android-facts.md", "threat-model.md", "architecture.md")
+OLD_SPELLING = re.compile(r"(?<![\w/.-])(" + "|".join(
+    re.escape(d) for d in DOCS) + r")\b")
+OLD_SPELLING_AFTER_SHARED = re.compile(r"(?:\.\./)*shared/reference/(" + "|".join(
+    re.escape(d) for d in DOCS) + r")\b")
+
+
+def fix_text(text: str) -> str:
+    """The old spellings of the docs/ pages, rewritten to their docs/ path."""
+    text = OLD_SPELLING_AFTER_SHARED.sub(r"docs/\1", text)
+    return OLD_SPELLING.sub(r"docs/\1", text)
 
 
 def tracked_files(root: Path) -> list[str]:
@@ -158,8 +185,17 @@ def dirs_of(files) -> set[str]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent.parent)
+    ap.add_argument("--fix", action="store_true", help="rewrite old spellings of the docs/ pages first")
     args = ap.parse_args(argv)
     passed = failed = 0
+
+    for text, want in FIX_CASES:
+        got = fix_text(text)
+        if got == want and fix_text(got) == got:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL fix case {text!r}: got {got!r}, want {want!r}")
 
     case_dirs = dirs_of(CASE_TRACKED)
     for what, here, text, must_fail in CASES:
@@ -171,6 +207,23 @@ def main(argv=None) -> int:
             print(f"FAIL rule case '{what}': expected {'a problem' if must_fail else 'none'}, got {got}")
 
     files = tracked_files(args.root)
+    if args.fix:
+        for f in files:
+            here = PurePosixPath(f)
+            if here == SELF or here.parts[0] == "docs":
+                continue
+            path = args.root / f
+            try:
+                data = path.read_bytes()
+            except (FileNotFoundError, IsADirectoryError):
+                continue
+            if b"\0" in data:
+                continue
+            text = data.decode("utf-8")
+            fixed = fix_text(text)
+            if fixed != text:
+                path.write_text(fixed, encoding="utf-8")
+                print(f"fixed {f}")
     tracked = set(files)
     dirs = dirs_of(files)
     for f in sorted(files):
