@@ -1,9 +1,18 @@
-# The repository is self-contained: no tracked file names a path outside it
-# (the shared notes beside a working tree, one machine's absolute paths, a
-# document name that is not a path of the repository), and Markdown links
-# resolve. Plain python3; prints `check-refs: N passed, N failed` last.
-.PHONY: check-docs-refs
+# The project's documents (docs/) stay true and self-contained:
+#  - check-docs-refs: no tracked file names a path outside the repository
+#    (the shared notes beside a working tree, one machine's absolute paths, a
+#    document name that is not a path of the repository), Markdown links and
+#    backticked repository paths resolve;
+#  - check-docs-token: docs/token-format.md states the protocol crate's error
+#    codes and limits.
+# Plain python3; each prints `... N passed, N failed` last.
+.PHONY: check-docs check-docs-refs check-docs-token
+check-docs: check-docs-refs check-docs-token
+
 check-docs-refs:
 	python3 tools/docs/check_refs.py
 
-TEST_TARGETS += check-docs-refs
+check-docs-token:
+	python3 tools/docs/check_token_doc.py
+
+TEST_TARGETS += check-docs
