@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-DOC = ROOT / "docs" / "token-format.md"
+DOC = ROOT / "docs/token-format.md"
 PROTOCOL = ROOT / "rust" / "keybound-protocol" / "src"
 
 
