@@ -1,4 +1,4 @@
-// Helpers for reading a keybound token in tests (token-format.md). Not a
+// Helpers for reading a keybound token in tests (docs/token-format.md). Not a
 // verifier: the signature is checked by the backend, never here.
 import 'dart:convert';
 import 'dart:typed_data';

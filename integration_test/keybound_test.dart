@@ -316,7 +316,7 @@ void main() {
         anyOf(BiometricErrorCode.keyNotFound, BiometricErrorCode.unsupported));
   });
 
-  testWidgets('a token follows token-format.md (touch the sensor)',
+  testWidgets('a token follows docs/token-format.md (touch the sensor)',
       skip: !humanPresent, (tester) async {
     await requireBiometricDevice();
     final alias = freshAlias('token');

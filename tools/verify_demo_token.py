@@ -3,7 +3,7 @@
 
 Reads the demo's output on stdin, takes its last line, and verifies the
 token with the JWK, audience and nonce it names. Exit 0 only when PyJWT
-accepts the token and its header and claims follow token-format.md.
+accepts the token and its header and claims follow docs/token-format.md.
 """
 import json
 import sys

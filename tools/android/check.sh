@@ -6,7 +6,7 @@
 #      javac --release 11 -Xlint:all -Werror;
 #   3. check the stubs against the real API 36 platform (chaquopy-stubs-android)
 #      and the Flutter embedding reference, and the constants against
-#      android-facts.md, plus the checker's own tests (planted mistakes);
+#      docs/android-facts.md, plus the checker's own tests (planted mistakes);
 #   4. JUnit 5 host tests: the pure-Java decision classes, and AndroidPrompter
 #      wired to host fakes of the framework prompt.
 # Prints one closing line `android: N passed, N failed`.
@@ -65,7 +65,7 @@ if [ "$failed" -ne 0 ]; then finish; fi
 
 # 3. The stub checker and its own tests.
 if [ -f tools/android/check_stubs.py ]; then
-  step "stubs match API 36 and the Flutter embedding; constants match android-facts.md" \
+  step "stubs match API 36 and the Flutter embedding; constants match docs/android-facts.md" \
     "$PYTHON" tools/android/check_stubs.py --stubs "$OUT/android-stubs.jar" --main "$OUT/main"
   checker_tests="$OUT/checker-tests.txt"
   if "$PYTHON" tools/android/test_check_stubs.py >"$checker_tests" 2>&1; then :; fi

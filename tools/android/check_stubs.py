@@ -6,12 +6,12 @@ type, static) and superclass of the android.* stubs with the API 36
 signatures in the PyPI package chaquopy-stubs-android (.pyi files generated
 from the real android.jar), the io.flutter.* stubs with
 tools/android/flutter-embedding.sigs (taken from the Flutter sources), and
-every constant the code uses with android-facts.md (or the source-cited rows
+every constant the code uses with docs/android-facts.md (or the source-cited rows
 of tools/android/constants.tsv). Also checks that each stub class is used by
 android/src/main (or is the supertype or enclosing class of one that is).
 
 Usage: check_stubs.py --stubs STUBS.jar --main MAIN_CLASSES_DIR
-       [--pyi DIR] [--facts android-facts.md] [--stub-src DIR] [--main-src DIR]
+       [--pyi DIR] [--facts docs/android-facts.md] [--stub-src DIR] [--main-src DIR]
 Exit status 0 when everything matches; every mismatch is printed.
 """
 from __future__ import annotations
@@ -317,12 +317,10 @@ def stub_constants(stubs_jar: Path, classes) -> dict[str, str]:
 # --------------------------------------------------------------------------- constants
 
 def find_facts() -> Path:
-    """shared/ sits beside the working tree (developers and CI alike)."""
+    """The project's own docs/android-facts.md ($ANDROID_FACTS overrides it)."""
     if os.environ.get("ANDROID_FACTS"):
         return Path(os.environ["ANDROID_FACTS"])
-    rel = Path("shared") / "reference" / "android-facts.md"
-    candidates = [ROOT.parent / rel, ROOT / rel, Path("/work") / rel]
-    return next((c for c in candidates if c.exists()), candidates[0])
+    return ROOT / "docs/android-facts.md"
 
 
 def read_facts_sections(facts: Path) -> dict[str, str]:
@@ -355,19 +353,19 @@ def read_constants_table(path: Path, facts: Path | None, errors: list) -> dict[s
         name = name.lstrip("?")
         if source.startswith("facts:"):
             if sections is None:
-                errors.append(f"android-facts.md not found ({facts}): cannot check {name}")
+                errors.append(f"docs/android-facts.md not found ({facts}): cannot check {name}")
                 continue
             heading = source[len("facts:"):]
             text = next((t for h, t in sections.items() if h.startswith(heading)), None)
             if text is None:
-                errors.append(f"{path.name}:{n}: no section '## {heading}' in android-facts.md")
+                errors.append(f"{path.name}:{n}: no section '## {heading}' in docs/android-facts.md")
                 continue
             found = set(re.findall(match, " " + text))
             if len(found) != 1:
                 errors.append(f"{path.name}:{n}: /{match}/ gives {sorted(found) or 'nothing'} in "
-                              f"android-facts.md '{heading}' (need exactly one value)")
+                              f"docs/android-facts.md '{heading}' (need exactly one value)")
                 continue
-            table[name] = (found.pop(), f"android-facts.md ({heading})", optional)
+            table[name] = (found.pop(), f"docs/android-facts.md ({heading})", optional)
         elif source.startswith("ref:"):
             table[name] = (match, source[len("ref:"):], optional)
         else:
@@ -557,8 +555,7 @@ def run(argv=None) -> tuple[list, str]:
     ap.add_argument("--main", required=True, type=Path)
     ap.add_argument("--pyi", default=os.environ.get("ANDROID_PYI_DIR"))
     ap.add_argument("--facts", type=Path, default=find_facts(),
-                    help="android-facts.md (default: $ANDROID_FACTS, else shared/reference/ beside or "
-                         "inside the repository, else /work/shared/reference/)")
+                    help="the facts page (default: $ANDROID_FACTS, else docs/android-facts.md)")
     ap.add_argument("--main-src", type=Path, default=ROOT / "android" / "src" / "main" / "java")
     ap.add_argument("--flutter-sigs", type=Path, default=HERE / "flutter-embedding.sigs")
     ap.add_argument("--constants", type=Path, default=HERE / "constants.tsv")

@@ -20,8 +20,10 @@ import check_stubs  # noqa: E402
 
 STUB_SRC = ROOT / "android" / "stubs" / "src"
 MAIN_SRC = ROOT / "android" / "src" / "main" / "java"
+FACTS = ROOT / "docs/android-facts.md"
 
-# (name, file to edit ("stub:" or "main:" + relative path, or "add-stub:" path), old, new, expected text)
+# (name, file to edit ("stub:" or "main:" + relative path, "add-stub:" path, or
+# "facts:" for docs/android-facts.md), old, new, expected text)
 CASES = [
     ("wrong parameter type", "stub:android/hardware/biometrics/BiometricPrompt.java",
      "setAllowedAuthenticators(int authenticators)", "setAllowedAuthenticators(long authenticators)",
@@ -72,9 +74,16 @@ CASES = [
      '@Mirrors("android.security.keystore.KeyProperties.PURPOSE_SIGN")',
      '@Mirrors("android.security.keystore.KeyProperties.PURPOSE_SIGNING")',
      "PURPOSE_SIGNING: no row in constants.tsv"),
-    ("negative button code drifts from android-facts.md", "main:dev/keybound/PromptErrors.java",
+    ("negative button code drifts from docs/android-facts.md", "main:dev/keybound/PromptErrors.java",
      "NEGATIVE_BUTTON = 13;", "NEGATIVE_BUTTON = 12;",
      "dev.keybound.PromptErrors.NEGATIVE_BUTTON = 12"),
+    ("docs/android-facts.md records a wrong value", "facts:",
+     "| `BIOMETRIC_ERROR_USER_CANCELED` | 10 |", "| `BIOMETRIC_ERROR_USER_CANCELED` | 11 |",
+     "PromptErrors.USER_CANCELED = 10 copies android.hardware.biometrics.BiometricPrompt.BIOMETRIC_ERROR_USER_CANCELED,"
+     " but docs/android-facts.md (BiometricPrompt) says 11"),
+    ("docs/android-facts.md loses a table row", "facts:",
+     "| `BIOMETRIC_STRONG` | 15 |", "| BIOMETRIC_STRONG | 15 |",
+     "gives nothing in docs/android-facts.md 'BiometricManager'"),
 ]
 
 
@@ -101,9 +110,9 @@ def compile_main(work: Path, main_src: Path, jar: Path) -> Path:
     return main_dir
 
 
-def run_checker(jar: Path, main_dir: Path, main_src: Path) -> tuple[bool, str]:
+def run_checker(jar: Path, main_dir: Path, main_src: Path, facts: Path = FACTS) -> tuple[bool, str]:
     errors, summary = check_stubs.run(
-        ["--stubs", str(jar), "--main", str(main_dir), "--main-src", str(main_src)])
+        ["--stubs", str(jar), "--main", str(main_dir), "--main-src", str(main_src), "--facts", str(facts)])
     return not errors, "\n".join(["MISMATCH: " + e for e in errors] + [summary])
 
 
@@ -115,9 +124,15 @@ def run_case(base_jar: Path, base_main: Path, case) -> str | None:
     with tempfile.TemporaryDirectory(prefix="kb-stubcheck-") as tmp:
         work = Path(tmp)
         kind, _, rel = target.partition(":")
-        jar, main_dir, main_src = base_jar, base_main, MAIN_SRC
+        jar, main_dir, main_src, facts = base_jar, base_main, MAIN_SRC, FACTS
         try:
-            if kind in ("stub", "add-stub"):
+            if kind == "facts":
+                facts = work / "planted-facts.txt"
+                text = FACTS.read_text(encoding="utf-8")
+                if old not in text:
+                    return f"could not plant: {old!r} not in docs/android-facts.md"
+                facts.write_text(text.replace(old, new, 1), encoding="utf-8")
+            elif kind in ("stub", "add-stub"):
                 stub_src = work / "stub-src"
                 shutil.copytree(STUB_SRC, stub_src)
                 path = stub_src / rel
@@ -138,7 +153,7 @@ def run_case(base_jar: Path, base_main: Path, case) -> str | None:
                 main_dir = compile_main(work, main_src, jar)
         except subprocess.CalledProcessError as e:
             return f"planted tree did not compile: {e.stderr[-500:]}"
-        ok, out = run_checker(jar, main_dir, main_src)
+        ok, out = run_checker(jar, main_dir, main_src, facts)
         if ok:
             return "checker passed a planted mistake"
         if expected not in out:

@@ -57,14 +57,14 @@ impl fmt::Display for AuthMethod {
     }
 }
 
-/// The claims of a keybound token (token-format.md, "Payload").
+/// The claims of a keybound token (docs/token-format.md, "Payload").
 ///
 /// Serializes as the token payload (`txn` omitted when `None`). `Debug`
 /// does not print the nonce (it is the server's one-time challenge).
 ///
 /// `Deserialize` is for the caller's own data (e.g. claims handed between
 /// layers); a token's payload is read only by [`verify`](crate::verify()),
-/// which applies the strict rules of token-format.md (duplicate names, JSON
+/// which applies the strict rules of docs/token-format.md (duplicate names, JSON
 /// types, formats) that derived deserialization would not.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {

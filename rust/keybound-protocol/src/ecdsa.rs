@@ -46,7 +46,7 @@ pub fn der_to_raw(der: &[u8]) -> Result<[u8; 64], SignatureFormatError> {
 /// Whether r and s of a raw `r || s` signature both lie in `1..n`.
 ///
 /// ring's verifier checks this too; it is repeated here so the rule of
-/// token-format.md does not rest on a dependency's internals. Signatures are
+/// docs/token-format.md does not rest on a dependency's internals. Signatures are
 /// public, so a plain (variable-time) comparison is fine.
 pub(crate) fn raw_scalars_in_range(raw: &[u8; 64]) -> bool {
     let (r, s) = raw.split_at(SCALAR_LEN);

@@ -1,4 +1,4 @@
-//! Errors: the stable token error codes of token-format.md, and the errors of
+//! Errors: the stable token error codes of docs/token-format.md, and the errors of
 //! the key, signature-format and build helpers.
 //!
 //! [`TokenError`] is what untrusted input (a token) can cause; its
@@ -14,7 +14,7 @@
 use core::str::FromStr;
 
 /// Why a token was rejected. The [`code`](Self::code) strings are stable
-/// (token-format.md, "Error codes"); new codes may be added in a later
+/// (docs/token-format.md, "Error codes"); new codes may be added in a later
 /// protocol version, so match with a default branch.
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
@@ -76,7 +76,7 @@ pub enum TokenError {
 }
 
 impl TokenError {
-    /// Every error, in the order of token-format.md's "Error codes" list.
+    /// Every error, in the order of docs/token-format.md's "Error codes" list.
     pub const ALL: [TokenError; 15] = [
         TokenError::Malformed,
         TokenError::TooLarge,
@@ -95,7 +95,7 @@ impl TokenError {
         TokenError::StoreUnavailable,
     ];
 
-    /// The stable machine-readable code of token-format.md.
+    /// The stable machine-readable code of docs/token-format.md.
     pub fn code(&self) -> &'static str {
         match self {
             TokenError::Malformed => "malformed",
@@ -214,7 +214,7 @@ pub enum BuildError {
     /// The kid is not an RFC 7638 thumbprint (43 base64url characters).
     #[error("the kid is not a JWK thumbprint")]
     InvalidKid,
-    /// A claim violates token-format.md (the name of the claim is given;
+    /// A claim violates docs/token-format.md (the name of the claim is given;
     /// never its value).
     #[error("invalid claim `{0}`")]
     InvalidClaim(&'static str),

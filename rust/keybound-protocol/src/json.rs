@@ -3,7 +3,7 @@
 //! `serde_json` silently keeps the *last* of two members with the same name,
 //! while other JOSE libraries keep the first or reject the input. A token such
 //! as `{"alg":"ES256",...,"alg":"none"}` would then be read differently by two
-//! verifiers (a parser differential), so token-format.md makes a duplicated
+//! verifiers (a parser differential), so docs/token-format.md makes a duplicated
 //! name `malformed`. `serde_json` has no option for this, hence the small
 //! visitor below: it builds a [`serde_json::Value`] like `serde_json` does,
 //! but fails when a map key repeats, at every nesting level. Names are

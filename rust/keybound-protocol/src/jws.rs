@@ -124,7 +124,7 @@ pub(crate) fn decode(token: &str) -> Result<Parts<'_>, TokenError> {
     })
 }
 
-/// The header rules of token-format.md, in its order.
+/// The header rules of docs/token-format.md, in its order.
 fn check_header(bytes: &[u8]) -> Result<VerifiedHeader, TokenError> {
     let map = json::parse_object(bytes).map_err(|_| TokenError::Malformed)?;
     // A missing or non-string alg is "anything else" than ES256.

@@ -1,7 +1,7 @@
 //! The keybound token, version 1: a JWS (RFC 7515) in compact serialization,
 //! signed ES256, typed `keybound+jwt`, proving that the holder of a hardware
 //! key passed a biometric (or device-credential) check for one server
-//! challenge. The contract is token-format.md; this crate implements it for
+//! challenge. The contract is docs/token-format.md; this crate implements it for
 //! both sides:
 //!
 //! - device: [`Jwk::from_spki_der`] → [`Jwk::thumbprint`] (the `kid`),
@@ -74,7 +74,7 @@
 //! its `constant_time` module. Duplicate JSON member names are detected by a
 //! small serde visitor (`serde_json` keeps the last duplicate silently).
 //!
-//! # Decisions where token-format.md leaves room
+//! # Decisions where docs/token-format.md leaves room
 //! - Verification is strict where the page says "exactly": `alg`, `typ`, the
 //!   header members and base64url (no padding, no whitespace, and no
 //!   non-canonical spelling with non-zero trailing bits: each token has one

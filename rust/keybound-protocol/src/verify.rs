@@ -1,4 +1,4 @@
-//! Stateless token verification, in the fixed order of token-format.md.
+//! Stateless token verification, in the fixed order of docs/token-format.md.
 
 use core::fmt;
 
@@ -115,7 +115,7 @@ impl VerifiedToken {
 
 /// Verifies `token` against the registered `key` at time `now_unix`.
 ///
-/// Order (token-format.md, "Order of checks"): size → segments/base64url →
+/// Order (docs/token-format.md, "Order of checks"): size → segments/base64url →
 /// header (alg, typ, crit/key members, kid) → kid equals `key.thumbprint()`
 /// (`unknown_key`) → signature (64 bytes, r and s in `1..n`, ECDSA P-256
 /// SHA-256: `bad_signature`) → payload JSON and claim types → time (expired,

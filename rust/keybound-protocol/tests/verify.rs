@@ -1,5 +1,5 @@
 //! `verify` and `decode_header` through the public API, as the backend uses
-//! them: one accepted round trip, then each rule of token-format.md broken on
+//! them: one accepted round trip, then each rule of docs/token-format.md broken on
 //! its own, then the order in which rules are checked.
 
 // Test code (helpers included, which clippy's allow-unwrap-in-tests does not

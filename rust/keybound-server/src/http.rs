@@ -8,7 +8,7 @@
 //! | `POST /v1/tokens/verify` | 200 `{"valid":true,"kid","claims"}` | 400, 401, 413, 503 |
 //!
 //! 4xx bodies carry a stable `error` code (token errors: the codes of
-//! token-format.md); 5xx bodies are generic, details go to the log. Nothing
+//! docs/token-format.md); 5xx bodies are generic, details go to the log. Nothing
 //! secret (tokens, nonces, keys) is logged.
 
 use std::sync::Arc;

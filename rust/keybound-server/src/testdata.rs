@@ -1,5 +1,5 @@
 //! Test helpers: the real attestation chains under `testdata/key-attestation`
-//! (copied from shared/testdata, see its README and LICENSE).
+//! (copied from android/keyattestation, see `testdata/key-attestation/README.md`).
 
 use std::path::PathBuf;
 

@@ -1,7 +1,7 @@
 //! Token verification with the backend's stateful stages, on top of
 //! [`keybound_protocol::verify`] (which does every stateless stage).
 //!
-//! Order (token-format.md): size → segments → header → the `kid` is looked
+//! Order (docs/token-format.md): size → segments → header → the `kid` is looked
 //! up in the [`KeyRegistry`] (absent, or registered without attestation
 //! unless [`TokenVerifier::dangerous_accept_unattested`]: `unknown_key`) →
 //! signature → claims →

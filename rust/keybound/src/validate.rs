@@ -9,7 +9,7 @@ use crate::error::KeyboundError;
 pub const MAX_ALIAS_CHARS: usize = 64;
 /// Longest attestation challenge (Keystore accepts up to 128 bytes).
 pub const MAX_ATTESTATION_CHALLENGE_BYTES: usize = 128;
-/// Longest server challenge (token-format.md: `nonce` 1..=256 chars).
+/// Longest server challenge (docs/token-format.md: `nonce` 1..=256 chars).
 pub const MAX_CHALLENGE_CHARS: usize = 256;
 /// Longest audience.
 pub const MAX_AUDIENCE_CHARS: usize = 256;
@@ -23,7 +23,7 @@ pub const MAX_DESCRIPTION_CHARS: usize = 500;
 pub const MAX_NEGATIVE_BUTTON_CHARS: usize = 40;
 /// Largest transaction to bind.
 pub const MAX_TRANSACTION_BYTES: usize = 64 * 1024;
-/// Token lifetime bounds, seconds (token-format.md caps it at 300).
+/// Token lifetime bounds, seconds (docs/token-format.md caps it at 300).
 pub const TTL_RANGE_SECS: std::ops::RangeInclusive<u32> = 1..=300;
 
 /// `[A-Za-z0-9_.-]{1,64}`.

@@ -195,7 +195,7 @@ pub struct RawTag {
 /// numbers are listed in `duplicate_tags`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[allow(missing_docs)] // Field names are the KeyMint tag names; see the tag table in android-facts.md.
+#[allow(missing_docs)] // Field names are the KeyMint tag names; see the tag list in docs/android-facts.md.
 pub struct AuthorizationList {
     #[serde(
         serialize_with = "ser_opt_int_list",

@@ -2,7 +2,7 @@
 //!
 //! Pure data, compiled on every target so the table is tested on the host.
 //! Values from `android.hardware.biometrics.BiometricPrompt` (see
-//! `shared/reference/android-facts.md`).
+//! `docs/android-facts.md`).
 
 use crate::api::error::ErrorCode;
 
@@ -34,7 +34,7 @@ pub const HW_NOT_PRESENT: i32 = 12;
 pub const NEGATIVE_BUTTON: i32 = 13;
 /// `BIOMETRIC_ERROR_NO_DEVICE_CREDENTIAL` (API 29)
 pub const NO_DEVICE_CREDENTIAL: i32 = 14;
-/// `BIOMETRIC_ERROR_SECURITY_UPDATE_REQUIRED` (API 31)
+/// `BIOMETRIC_ERROR_SECURITY_UPDATE_REQUIRED` (API 30)
 pub const SECURITY_UPDATE_REQUIRED: i32 = 15;
 
 /// Every code Android can report to keybound's callback.

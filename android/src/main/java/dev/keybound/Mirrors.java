@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
  * Marks a constant in a pure-Java class that copies an Android framework
  * constant, so the decision classes need no {@code android.*} import and run
  * on the host JVM. {@code tools/android/check_stubs.py} checks every marked
- * constant against the value recorded in {@code android-facts.md} (or the
+ * constant against the value recorded in {@code docs/android-facts.md} (or the
  * source-cited table beside the checker) and that the named field exists in
  * the API 36 platform.
  */

@@ -6,7 +6,7 @@ package dev.keybound;
  * back the way the user authenticated. Pure Java: {@code AndroidPrompter}
  * only applies it.
  *
- * <p>Rules (android-facts.md): a CryptoObject prompt accepts only Class 3
+ * <p>Rules (docs/android-facts.md): a CryptoObject prompt accepts only Class 3
  * biometrics ({@code BIOMETRIC_STRONG}) and, from API 30,
  * {@code BIOMETRIC_STRONG | DEVICE_CREDENTIAL}; {@code BIOMETRIC_WEAK} is
  * never used. On API 28-29 there is no {@code setAllowedAuthenticators}: the
