@@ -468,68 +468,24 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// How long a client may take to send its request headers.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// Connections served at once; further ones wait in the listen backlog.
-pub const MAX_CONNECTIONS: usize = 1024;
-/// How long in-flight requests may finish after a shutdown signal.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+pub use crate::conn::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
 
-/// Serves `app` on `listener` until `shutdown` completes. Unlike
-/// `axum::serve`, a client that dribbles its headers is dropped after
-/// [`HEADER_READ_TIMEOUT`] (the router's own timeout starts only once the
-/// headers are in), and at most [`MAX_CONNECTIONS`] are open at once, so
-/// slow clients cannot exhaust file descriptors.
+/// Serves `app` on `listener` until `shutdown` completes, within the default
+/// [`ConnectionLimits`](crate::conn::ConnectionLimits): see [`crate::conn`]
+/// (header-read and keep-alive idle timeout, connection caps overall and
+/// per client address, connection lifetime and request count).
 pub async fn serve_connections(
     listener: tokio::net::TcpListener,
     app: axum::Router,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
-    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    tokio::pin!(shutdown);
-    loop {
-        let permit = tokio::select! {
-            () = &mut shutdown => break,
-            permit = Arc::clone(&permits).acquire_owned() => match permit {
-                Ok(permit) => permit,
-                Err(_) => break, // the semaphore is never closed
-            },
-        };
-        let stream = tokio::select! {
-            () = &mut shutdown => break,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => stream,
-                Err(e) => {
-                    // Out of file descriptors and the like: back off instead
-                    // of spinning.
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-        };
-        let connection = hyper::server::conn::http1::Builder::new()
-            .timer(hyper_util::rt::TokioTimer::new())
-            .header_read_timeout(HEADER_READ_TIMEOUT)
-            .serve_connection(
-                hyper_util::rt::TokioIo::new(stream),
-                hyper_util::service::TowerToHyperService::new(app.clone()),
-            );
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            let _permit = permit;
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "connection ended with an error");
-            }
-        });
-    }
-    tokio::select! {
-        () = graceful.shutdown() => {}
-        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
-            tracing::warn!("connections still open after the shutdown grace period");
-        }
-    }
+    crate::conn::serve(
+        listener,
+        app,
+        crate::conn::ConnectionLimits::default(),
+        shutdown,
+    )
+    .await;
 }
 
 async fn shutdown_signal() {

@@ -71,9 +71,16 @@ fn verify_attestation_json_for_every_golden_chain() {
         assert_eq!(out.as_object().unwrap().len(), 5);
 
         let (code, today) = run_attestation(&attestation_args(file.clone(), Some(TODAY)));
+        // Today the remotely provisioned intermediates have expired; the
+        // factory-provisioned Pixel 3 chain's expired root does not count.
+        let (valid, error) = if crate::testdata::is_factory_provisioned(&name) {
+            (json!(true), json!("policy_violation"))
+        } else {
+            (json!(false), json!("expired"))
+        };
         assert_eq!(
             (code, &today["chainValid"], &today["error"]),
-            (1, &json!(false), &json!("expired")),
+            (1, &valid, &error),
             "{name}"
         );
         assert_eq!(
