@@ -18,8 +18,14 @@ pub mod store;
 pub mod token;
 
 #[cfg(test)]
+mod fault_tests;
+#[cfg(test)]
+mod log_hygiene_tests;
+#[cfg(test)]
 pub(crate) mod testdata;
 #[cfg(test)]
 pub(crate) mod testkeys;
+#[cfg(test)]
+pub(crate) mod testproxy;
 #[cfg(test)]
 pub(crate) mod testredis;

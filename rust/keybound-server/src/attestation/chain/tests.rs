@@ -465,7 +465,15 @@ fn re_signed_chains_follow_the_date_rules_of_googles_verifier() {
     let rkp_kd = leaf_extension("caiman/sdk36/TEE_EC_RKP.pem");
     let expired = (2010, 2020);
     let not_yet = (2026, 2030);
-    let cases: &[(&str, bool, usize, (i32, i32), Result<(), ChainError>)] = &[
+    // (case, factory chain?, certificate changed, its years, outcome)
+    type Case = (
+        &'static str,
+        bool,
+        usize,
+        (i32, i32),
+        Result<(), ChainError>,
+    );
+    let cases: &[Case] = &[
         ("factory, all valid", true, 0, (2020, 2030), Ok(())),
         ("factory, leaf expired", true, 0, expired, Ok(())),
         ("factory, leaf not yet valid", true, 0, not_yet, Ok(())),
