@@ -151,6 +151,12 @@ pub struct ServeArgs {
     /// Token clock-skew leeway in seconds.
     #[arg(long, default_value_t = keybound_protocol::DEFAULT_LEEWAY_SECS)]
     pub leeway: i64,
+    /// Connections served at once for one client address (IPv6: one /64).
+    /// Behind a reverse proxy every client has the proxy's address: raise it
+    /// to the proxy's connection pool size.
+    #[arg(long, default_value_t = crate::conn::MAX_CONNECTIONS_PER_ADDRESS as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections_per_address: u32,
 }
 
 /// A usage or I/O error: exit status 2.
@@ -464,7 +470,11 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
         stdout.flush()?;
     }
     tracing::info!(%local, redis = args.redis.is_some(), "keybound-server listening");
-    serve_connections(listener, app(state), shutdown_signal()).await;
+    let limits = crate::conn::ConnectionLimits {
+        max_per_address: usize::try_from(args.max_connections_per_address).unwrap_or(usize::MAX),
+        ..crate::conn::ConnectionLimits::default()
+    };
+    crate::conn::serve(listener, app(state), limits, shutdown_signal()).await;
     Ok(())
 }
 
