@@ -151,6 +151,12 @@ pub struct ServeArgs {
     /// Token clock-skew leeway in seconds.
     #[arg(long, default_value_t = keybound_protocol::DEFAULT_LEEWAY_SECS)]
     pub leeway: i64,
+    /// Connections served at once for one client address (IPv6: one /64).
+    /// Behind a reverse proxy every client has the proxy's address: raise it
+    /// to the proxy's connection pool size.
+    #[arg(long, default_value_t = crate::conn::MAX_CONNECTIONS_PER_ADDRESS as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections_per_address: u32,
 }
 
 /// A usage or I/O error: exit status 2.
@@ -464,72 +470,32 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
         stdout.flush()?;
     }
     tracing::info!(%local, redis = args.redis.is_some(), "keybound-server listening");
-    serve_connections(listener, app(state), shutdown_signal()).await;
+    let limits = crate::conn::ConnectionLimits {
+        max_per_address: usize::try_from(args.max_connections_per_address).unwrap_or(usize::MAX),
+        ..crate::conn::ConnectionLimits::default()
+    };
+    crate::conn::serve(listener, app(state), limits, shutdown_signal()).await;
     Ok(())
 }
 
-/// How long a client may take to send its request headers.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// Connections served at once; further ones wait in the listen backlog.
-pub const MAX_CONNECTIONS: usize = 1024;
-/// How long in-flight requests may finish after a shutdown signal.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+pub use crate::conn::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
 
-/// Serves `app` on `listener` until `shutdown` completes. Unlike
-/// `axum::serve`, a client that dribbles its headers is dropped after
-/// [`HEADER_READ_TIMEOUT`] (the router's own timeout starts only once the
-/// headers are in), and at most [`MAX_CONNECTIONS`] are open at once, so
-/// slow clients cannot exhaust file descriptors.
+/// Serves `app` on `listener` until `shutdown` completes, within the default
+/// [`ConnectionLimits`](crate::conn::ConnectionLimits): see [`crate::conn`]
+/// (header-read and keep-alive idle timeout, connection caps overall and
+/// per client address, connection lifetime and request count).
 pub async fn serve_connections(
     listener: tokio::net::TcpListener,
     app: axum::Router,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
-    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    tokio::pin!(shutdown);
-    loop {
-        let permit = tokio::select! {
-            () = &mut shutdown => break,
-            permit = Arc::clone(&permits).acquire_owned() => match permit {
-                Ok(permit) => permit,
-                Err(_) => break, // the semaphore is never closed
-            },
-        };
-        let stream = tokio::select! {
-            () = &mut shutdown => break,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => stream,
-                Err(e) => {
-                    // Out of file descriptors and the like: back off instead
-                    // of spinning.
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-        };
-        let connection = hyper::server::conn::http1::Builder::new()
-            .timer(hyper_util::rt::TokioTimer::new())
-            .header_read_timeout(HEADER_READ_TIMEOUT)
-            .serve_connection(
-                hyper_util::rt::TokioIo::new(stream),
-                hyper_util::service::TowerToHyperService::new(app.clone()),
-            );
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            let _permit = permit;
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "connection ended with an error");
-            }
-        });
-    }
-    tokio::select! {
-        () = graceful.shutdown() => {}
-        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
-            tracing::warn!("connections still open after the shutdown grace period");
-        }
-    }
+    crate::conn::serve(
+        listener,
+        app,
+        crate::conn::ConnectionLimits::default(),
+        shutdown,
+    )
+    .await;
 }
 
 async fn shutdown_signal() {

@@ -4,8 +4,15 @@
 //! |---|---|---|
 //! | `GET /` | 200 `{"status":"ok"}` | |
 //! | `POST /v1/challenges` | 201 `{"nonce","expiresAt"}` | 503 |
-//! | `POST /v1/keys` | 201 `{"kid","securityLevel"}` | 400, 403, 413, 422, 503 |
-//! | `POST /v1/tokens/verify` | 200 `{"valid":true,"kid","claims"}` | 400, 401, 413, 503 |
+//! | `POST /v1/keys` | 201 `{"kid","securityLevel"}` | 400, 403, 413, 415, 422, 503 |
+//! | `POST /v1/tokens/verify` | 200 `{"valid":true,"kid","claims"}` | 400, 401, 413, 415, 503 |
+//!
+//! Before any handler runs, a request whose declared `Content-Length`
+//! exceeds [`MAX_BODY_BYTES`] is answered 413 `body_too_large` at once
+//! (nothing waits for the body), and a POST that carries a body or a
+//! `Content-Type` must be `application/json`, else 415
+//! `unsupported_media_type` (so a web page cannot make a browser send a
+//! "simple" cross-site `text/plain` POST that the API would process).
 //!
 //! 4xx bodies carry a stable `error` code (token errors: the codes of
 //! docs/token-format.md); 5xx bodies are generic, details go to the log. Nothing
@@ -16,8 +23,9 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -162,6 +170,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/keys", post(register_key))
         .route("/v1/tokens/verify", post(verify_token))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(check_body_headers))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -177,8 +186,10 @@ pub enum ApiError {
     Token(TokenError),
     /// The body is not the expected JSON: 400 `malformed_request`.
     MalformedRequest,
-    /// The body is larger than [`MAX_BODY_BYTES`]: 413 `body_too_large`.
+    /// The body is (or is declared) larger than [`MAX_BODY_BYTES`]: 413 `body_too_large`.
     BodyTooLarge,
+    /// A POST body that is not declared `application/json`: 415 `unsupported_media_type`.
+    UnsupportedMediaType,
     /// A bare JWK was sent without `--allow-unattested`: 403.
     UnattestedNotAllowed,
     /// The JWK is not a P-256 public key: 422 `invalid_jwk`.
@@ -200,6 +211,7 @@ impl ApiError {
             Self::Token(e) => e.code(),
             Self::MalformedRequest => "malformed_request",
             Self::BodyTooLarge => "body_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
             Self::UnattestedNotAllowed => "unattested_not_allowed",
             Self::InvalidJwk => "invalid_jwk",
             Self::NonceMismatch => "nonce_mismatch",
@@ -234,6 +246,9 @@ impl IntoResponse for ApiError {
             ),
             Self::MalformedRequest => (StatusCode::BAD_REQUEST, json!({"error": code})),
             Self::BodyTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, json!({"error": code})),
+            Self::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({"error": code}))
+            }
             Self::UnattestedNotAllowed => (StatusCode::FORBIDDEN, json!({"error": code})),
             Self::InvalidJwk | Self::NonceMismatch => {
                 (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": code}))
@@ -253,6 +268,48 @@ impl IntoResponse for ApiError {
             }
         };
         (status, Json(body)).into_response()
+    }
+}
+
+/// Whether a `Content-Type` value is `application/json` (any parameters,
+/// e.g. `; charset=utf-8`). Hand-written: one comparison of the media type
+/// essence, case-insensitive (RFC 9110 8.3.1), is all that is needed.
+fn is_json(value: &[u8]) -> bool {
+    let essence = value.split(|&b| b == b';').next().unwrap_or_default();
+    essence
+        .trim_ascii()
+        .eq_ignore_ascii_case(b"application/json")
+}
+
+/// Header checks done before any body byte is read (see the module docs).
+fn body_headers_error(method: &Method, headers: &HeaderMap) -> Option<ApiError> {
+    let declared = match headers.get(header::CONTENT_LENGTH) {
+        None => None,
+        // hyper already refuses a malformed Content-Length.
+        Some(v) => match v.to_str().ok().and_then(|s| s.trim().parse::<u64>().ok()) {
+            Some(n) => Some(n),
+            None => return Some(ApiError::MalformedRequest),
+        },
+    };
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Some(ApiError::BodyTooLarge);
+    }
+    if method == Method::POST {
+        let has_body =
+            declared.is_some_and(|n| n > 0) || headers.contains_key(header::TRANSFER_ENCODING);
+        match headers.get(header::CONTENT_TYPE) {
+            Some(ct) if !is_json(ct.as_bytes()) => return Some(ApiError::UnsupportedMediaType),
+            None if has_body => return Some(ApiError::UnsupportedMediaType),
+            _ => {}
+        }
+    }
+    None
+}
+
+async fn check_body_headers(req: Request, next: Next) -> Response {
+    match body_headers_error(req.method(), req.headers()) {
+        Some(e) => e.into_response(),
+        None => next.run(req).await,
     }
 }
 

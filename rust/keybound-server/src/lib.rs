@@ -4,7 +4,7 @@
 //! HTTP API and the `keybound-server` command line.
 //!
 //! Modules: [`attestation`] (`der` → `chain` → `policy`, `revocation`),
-//! [`token`], [`store`] (`memory`, `redis`), [`http`], [`cli`], [`clock`].
+//! [`token`], [`store`] (`memory`, `redis`), [`http`], [`conn`] (the accept loop), [`cli`], [`clock`].
 //! See `SECURITY.md` beside this crate for the reasons behind the defaults.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -12,13 +12,20 @@
 pub mod attestation;
 pub mod cli;
 pub mod clock;
+pub mod conn;
 pub mod http;
 pub mod store;
 pub mod token;
 
 #[cfg(test)]
+mod fault_tests;
+#[cfg(test)]
+mod log_hygiene_tests;
+#[cfg(test)]
 pub(crate) mod testdata;
 #[cfg(test)]
 pub(crate) mod testkeys;
+#[cfg(test)]
+pub(crate) mod testproxy;
 #[cfg(test)]
 pub(crate) mod testredis;

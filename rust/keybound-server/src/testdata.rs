@@ -38,6 +38,14 @@ pub(crate) fn golden_cases() -> Vec<(String, Vec<u8>, serde_json::Value)> {
     out
 }
 
+/// Whether a golden chain is factory provisioned (its intermediates name a
+/// `serialNumber`): the Pixel 3 chains, as in android/keyattestation's
+/// `bluelineSdk28_factoryProvisioned_expiryIgnored`. The others are
+/// remotely provisioned (RKP, "Droid CA2" under the root).
+pub(crate) fn is_factory_provisioned(name: &str) -> bool {
+    name.starts_with("blueline/")
+}
+
 pub(crate) fn invalid_tags_order_pem() -> Vec<u8> {
     std::fs::read(dir().join("invalid/tags_not_in_ascending_order.pem")).unwrap()
 }

@@ -41,7 +41,14 @@ impl RedisServer {
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(&binary)
+        let mut server = Self { child: None, port };
+        server.spawn(&binary);
+        Some(server)
+    }
+
+    fn spawn(&mut self, binary: &str) {
+        let port = self.port;
+        let child = Command::new(binary)
             .args([
                 "--port",
                 &port.to_string(),
@@ -56,10 +63,7 @@ impl RedisServer {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let server = Self {
-            child: Some(child),
-            port,
-        };
+        self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
@@ -68,7 +72,14 @@ impl RedisServer {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        Some(server)
+    }
+
+    /// Starts it again on the same port (after [`stop`](Self::stop)), empty:
+    /// the "Redis is back" case.
+    pub(crate) fn restart(&mut self) {
+        self.stop();
+        let binary = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
+        self.spawn(&binary);
     }
 
     /// Stops the server now (the "Redis went away" case).

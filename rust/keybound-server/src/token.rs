@@ -5,11 +5,14 @@
 //! up in the [`KeyRegistry`] (absent, or registered without attestation
 //! unless [`TokenVerifier::dangerous_accept_unattested`]: `unknown_key`) →
 //! signature → claims →
-//! time → aud → txn → the nonce is consumed from the [`ChallengeStore`]
-//! (unknown, expired or used by another token: `nonce_mismatch`; used by
-//! this same (kid, jti), i.e. the same token again: `replayed`) → (kid, jti)
-//! is recorded in the [`ReplayStore`] (seen: `replayed`). The two stores are touched only
-//! for a token that is otherwise valid; any store failure is
+//! time → aud → txn → then, in ONE atomic step of the [`ChallengeStore`]
+//! ([`ChallengeStore::consume_for_token`]): (kid, jti) already accepted, or
+//! this same token already used the challenge: `replayed`; nonce unknown,
+//! expired or used by another token: `nonce_mismatch`; else the challenge is
+//! consumed and the (kid, jti) recorded. A refused token changes nothing.
+//! With [`NonceCheck::Fixed`] (offline) the nonce is compared and the
+//! (kid, jti) recorded in the [`ReplayStore`] (seen: `replayed`). State is
+//! touched only for a token that is otherwise valid; any store failure is
 //! `store_unavailable` and the token is refused (fail closed).
 
 use std::sync::Arc;
@@ -21,14 +24,15 @@ use keybound_protocol::{
 
 use crate::clock::Clock;
 use crate::store::{
-    token_consumer, ChallengeStore, Consumed, KeyAssurance, KeyRegistry, RegisteredKey,
-    ReplayStore, StoreError,
+    ChallengeStore, KeyAssurance, KeyRegistry, RegisteredKey, ReplayStore, StoreError, TokenUse,
 };
 
 /// How the nonce claim is checked.
 #[derive(Debug, Clone)]
 pub enum NonceCheck {
-    /// Consumed from the challenge store (the server's normal mode).
+    /// Consumed from the challenge store (the server's normal mode), which
+    /// also records the (kid, jti), in the same atomic step: the replay
+    /// store is not used in this mode.
     Consume(Arc<dyn ChallengeStore>),
     /// Compared with a fixed value (offline `verify-token --nonce`); the
     /// replay store still accepts each (kid, jti) once.
@@ -146,31 +150,31 @@ impl TokenVerifier {
         let now = self.clock.now_unix();
         let verified = verify(token, key.jwk(), &expect, now)?;
 
-        if let NonceCheck::Consume(challenges) = &self.nonces {
-            let consumer = token_consumer(verified.kid(), &verified.claims().jti);
-            let consumed = challenges
-                .consume(&verified.claims().nonce, &consumer, now)
-                .await
-                .map_err(|e| store_failed("challenge_store", &e))?;
-            match consumed {
-                Consumed::Now => {}
-                // The very same (kid, jti) already used this challenge: a
-                // replay. Nothing is recorded for it.
-                Consumed::Already {
-                    same_consumer: true,
-                } => return Err(TokenError::Replayed),
-                Consumed::Already { .. } | Consumed::Unknown => {
-                    return Err(TokenError::NonceMismatch)
+        match &self.nonces {
+            // One atomic step: the jti is checked, the challenge consumed
+            // and the jti recorded together, so a refused token (a reused
+            // jti above all) leaves the challenge live.
+            NonceCheck::Consume(challenges) => {
+                match challenges
+                    .consume_for_token(&verified, now)
+                    .await
+                    .map_err(|e| store_failed("challenge_store", &e))?
+                {
+                    TokenUse::Accepted => {}
+                    TokenUse::Replayed => return Err(TokenError::Replayed),
+                    TokenUse::NonceMismatch => return Err(TokenError::NonceMismatch),
                 }
             }
-        }
-        let first = self
-            .replay
-            .record(&verified, now)
-            .await
-            .map_err(|e| store_failed("replay_store", &e))?;
-        if !first {
-            return Err(TokenError::Replayed);
+            NonceCheck::Fixed(_) => {
+                let first = self
+                    .replay
+                    .record(&verified, now)
+                    .await
+                    .map_err(|e| store_failed("replay_store", &e))?;
+                if !first {
+                    return Err(TokenError::Replayed);
+                }
+            }
         }
         Ok(AcceptedToken {
             token: verified,

@@ -5,9 +5,33 @@
 //! Stages, in this fixed order (each failure is a [`ChainError`]):
 //! size limits → parse (PEM or DER list, leaf first) → the last certificate's
 //! public key is a pinned root → every signature (each certificate by the next
-//! one, the root by itself) → names chain → validity of every certificate at
-//! the injected time → revocation of every serial → the KeyDescription
-//! extension is in the leaf and only there, and decodes.
+//! one, the root by itself) → names chain → validity at the injected time
+//! (see below) → revocation of every serial → the KeyDescription extension
+//! is in the leaf and only there, and decodes → the chain has the length of
+//! its provisioning method.
+//!
+//! Validity follows Google's own verifier (android/keyattestation,
+//! `KeyAttestationCertPathValidator`), because real devices emit chains a
+//! strict RFC 5280 check refuses:
+//! - the leaf's dates are not checked: the device sets them (Keystore keys
+//!   carry 1970 → 2048 or the like), so they are subject to tampering and
+//!   clock skew and prove nothing;
+//! - the root's dates are not checked: the root is pinned by key, and its
+//!   certificates are re-issued with new dates under the same key (Google's
+//!   verifier uses it as a trust anchor, whose dates it never checks);
+//! - every certificate in between must have started (`not_yet_valid`), and
+//!   must not have expired (`expired`) unless the chain is factory
+//!   provisioned (the certificate under the root names a `serialNumber`):
+//!   factory keys cannot be rotated, so their certificates outlive their
+//!   dates on real devices. Remotely provisioned (RKP) chains are short-lived
+//!   and an expired one is refused.
+//!
+//! The length rule is that validator's too: a factory chain is leaf →
+//! attestation → intermediate → root (4), a remotely provisioned one (the
+//! certificate under the root is "Droid CA2", "Google LLC") has one more
+//! intermediate (5), any other 3 or 4. A longer chain is a key that signed
+//! further certificates, e.g. a leaked attestation key posing as a CA
+//! ("forged keybox"): `unexpected_chain_length`.
 
 use ::der::asn1::{AnyRef, ObjectIdentifier};
 use ::der::{Decode, Encode, Reader, SliceReader};
@@ -106,6 +130,15 @@ pub enum ChainError {
     /// The KeyDescription does not decode.
     #[error("key attestation extension malformed")]
     MalformedExtension,
+    /// The chain is not as long as its provisioning method's chains are
+    /// (see the module docs).
+    #[error("a {provisioning} chain of {len} certificates")]
+    UnexpectedLength {
+        /// How the chain was provisioned (`factory`, `remote`, `unknown`).
+        provisioning: &'static str,
+        /// Certificates in the chain.
+        len: usize,
+    },
 }
 
 impl ChainError {
@@ -126,6 +159,7 @@ impl ChainError {
             Self::MissingExtension => "missing_attestation_extension",
             Self::ExtensionNotInLeaf { .. } => "attestation_extension_not_in_leaf",
             Self::MalformedExtension => "malformed_attestation_extension",
+            Self::UnexpectedLength { .. } => "unexpected_chain_length",
         }
     }
 }
@@ -410,14 +444,14 @@ impl ChainVerifier {
                 return Err(ChainError::NameMismatch { index });
             }
         }
-        for (index, c) in certs.iter().enumerate() {
+        let provisioning = Provisioning::of(&certs);
+        // Neither the leaf's nor the root's dates: see the module docs.
+        for (index, c) in certs.iter().enumerate().take(last).skip(1) {
             let validity = c.cert.tbs_certificate().validity();
-            let not_before = unix_secs(validity.not_before);
-            let not_after = unix_secs(validity.not_after);
-            if now_unix < not_before {
+            if now_unix < unix_secs(validity.not_before) {
                 return Err(ChainError::NotYetValid { index });
             }
-            if now_unix > not_after {
+            if now_unix > unix_secs(validity.not_after) && provisioning != Provisioning::Factory {
                 return Err(ChainError::Expired { index });
             }
         }
@@ -438,11 +472,88 @@ impl ChainVerifier {
             .ok_or(ChainError::MissingExtension)?;
         let key_description =
             KeyDescription::from_der(ext).map_err(|_| ChainError::MalformedExtension)?;
+        if !provisioning.admits_length(certs.len()) {
+            return Err(ChainError::UnexpectedLength {
+                provisioning: provisioning.name(),
+                len: certs.len(),
+            });
+        }
         Ok(VerifiedChain {
             certs,
             root,
             key_description,
         })
+    }
+}
+
+/// How a chain's attestation key was provisioned, told (as Google's
+/// verifier tells it) by the subject of the certificate under the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Provisioning {
+    /// The subject names a `serialNumber` (2.5.4.5): a factory keybox.
+    Factory,
+    /// The subject is CN "Droid CA2", O "Google LLC": remote key provisioning.
+    Remote,
+    /// Neither.
+    Unknown,
+}
+
+const OID_SERIAL_NUMBER: &str = "2.5.4.5";
+const OID_COMMON_NAME: &str = "2.5.4.3";
+const OID_ORGANIZATION: &str = "2.5.4.10";
+
+impl Provisioning {
+    fn of(certs: &[ParsedCert]) -> Self {
+        let Some(under_root) = certs.len().checked_sub(2).and_then(|i| certs.get(i)) else {
+            return Self::Unknown;
+        };
+        let subject = under_root.cert.tbs_certificate().subject();
+        let attrs: Vec<(String, Option<String>)> = subject
+            .iter()
+            .map(|atv| (atv.oid.to_string(), directory_string(&atv.value)))
+            .collect();
+        let value = |oid: &str| {
+            attrs
+                .iter()
+                .find(|(o, _)| o == oid)
+                .and_then(|(_, v)| v.as_deref())
+        };
+        if attrs.iter().any(|(o, _)| o == OID_SERIAL_NUMBER) {
+            Self::Factory
+        } else if value(OID_COMMON_NAME) == Some("Droid CA2")
+            && value(OID_ORGANIZATION) == Some("Google LLC")
+        {
+            Self::Remote
+        } else {
+            Self::Unknown
+        }
+    }
+
+    fn admits_length(self, len: usize) -> bool {
+        match self {
+            Self::Factory => len == 4,
+            Self::Remote => len == 5,
+            Self::Unknown => len == 3 || len == 4,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Factory => "factory",
+            Self::Remote => "remote",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// The text of a name attribute (UTF8String, PrintableString, IA5String).
+fn directory_string(value: &::der::asn1::Any) -> Option<String> {
+    use ::der::{Tag, Tagged as _};
+    match value.tag() {
+        Tag::Utf8String | Tag::PrintableString | Tag::Ia5String => {
+            core::str::from_utf8(value.value()).ok().map(str::to_owned)
+        }
+        _ => None,
     }
 }
 

@@ -210,3 +210,80 @@ pub(crate) fn synthetic_chain_with(
         leaf_pkcs8: pkcs8.as_ref().to_vec(),
     }
 }
+
+/// One certificate of a [`custom_chain`]: subject attributes (OID arcs,
+/// value) and validity years (1 January to 1 January).
+pub(crate) struct CertSpec {
+    pub subject: Vec<(Vec<u64>, &'static str)>,
+    pub years: (i32, i32),
+}
+
+pub(crate) const CN: [u64; 4] = [2, 5, 4, 3];
+pub(crate) const O: [u64; 4] = [2, 5, 4, 10];
+pub(crate) const SERIAL_NUMBER: [u64; 4] = [2, 5, 4, 5];
+pub(crate) const TITLE: [u64; 4] = [2, 5, 4, 12];
+
+/// A chain `specs[0]` (the leaf, carrying `kd_der`) … `specs[last]` (a
+/// self-signed root), each certificate signed by the next one's fresh key:
+/// real chains' names and KeyDescriptions re-signed with other dates.
+pub(crate) fn custom_chain(kd_der: &[u8], specs: &[CertSpec]) -> SyntheticChain {
+    use rcgen::{
+        BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, IsCa,
+        KeyPair, PKCS_ECDSA_P256_SHA256, PKCS_ECDSA_P384_SHA384,
+    };
+    let oid = [1u64, 3, 6, 1, 4, 1, 11129, 2, 1, 17];
+    let params = |spec: &CertSpec, ca: bool| {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        let mut dn = DistinguishedName::new();
+        for (arcs, value) in &spec.subject {
+            dn.push(DnType::CustomDnType(arcs.clone()), *value);
+        }
+        p.distinguished_name = dn;
+        p.not_before = rcgen::date_time_ymd(spec.years.0, 1, 1);
+        p.not_after = rcgen::date_time_ymd(spec.years.1, 1, 1);
+        if ca {
+            p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        }
+        p
+    };
+    let last = specs.len() - 1;
+    let root_key = KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384).unwrap();
+    let root = params(&specs[last], true).self_signed(&root_key).unwrap();
+    let digest = ring::digest::digest(&ring::digest::SHA256, &root_key.public_key_der());
+    let mut pin = [0u8; 32];
+    pin.copy_from_slice(digest.as_ref());
+    let mut ders = vec![root.der().to_vec()];
+    let (mut issuer, mut issuer_key) = (root, root_key);
+    for spec in specs[1..last].iter().rev() {
+        let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+        let cert = params(spec, true)
+            .signed_by(&key, &issuer, &issuer_key)
+            .unwrap();
+        ders.push(cert.der().to_vec());
+        (issuer, issuer_key) = (cert, key);
+    }
+    let rng = ring::rand::SystemRandom::new();
+    let pkcs8 = ring::signature::EcdsaKeyPair::generate_pkcs8(
+        &ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+        &rng,
+    )
+    .unwrap();
+    let leaf_key = KeyPair::try_from(pkcs8.as_ref()).unwrap();
+    let mut leaf_params = params(&specs[0], false);
+    leaf_params
+        .custom_extensions
+        .push(CustomExtension::from_oid_content(&oid, kd_der.to_vec()));
+    let leaf = leaf_params
+        .signed_by(&leaf_key, &issuer, &issuer_key)
+        .unwrap();
+    ders.push(leaf.der().to_vec());
+    ders.reverse();
+    SyntheticChain {
+        ders,
+        root_pin: crate::attestation::chain::PinnedRoot {
+            name: "synthetic-test-root",
+            spki_sha256: pin,
+        },
+        leaf_pkcs8: pkcs8.as_ref().to_vec(),
+    }
+}

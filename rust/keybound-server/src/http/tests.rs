@@ -491,6 +491,122 @@ async fn malformed_and_oversized_requests_have_stable_codes() {
     );
 }
 
+async fn call_with_headers(
+    app: &Router,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Body,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method("POST").uri(path);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let resp = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// A POST body must be declared `application/json`; a refused request
+/// consumes nothing (the token stays good).
+#[tokio::test]
+async fn post_bodies_must_be_declared_json_else_415() {
+    let app = app(memory_state().dangerous_allow_unattested());
+    let key = DeviceKey::generate();
+    register_unattested(&app, &key).await;
+    let nonce = new_nonce(&app).await;
+    let token = key.token(&claims(AUD, &nonce, NOW));
+    let body = json!({"token": token}).to_string();
+    let len = body.len().to_string();
+    let unsupported = (
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        json!({"error": "unsupported_media_type"}),
+    );
+    for (path, content_type) in [
+        ("/v1/tokens/verify", Some("text/plain")),
+        ("/v1/tokens/verify", Some("text/plain;charset=UTF-8")),
+        (
+            "/v1/tokens/verify",
+            Some("application/x-www-form-urlencoded"),
+        ),
+        ("/v1/tokens/verify", Some("multipart/form-data; boundary=x")),
+        ("/v1/tokens/verify", Some("application/jsonx")),
+        ("/v1/tokens/verify", Some("application/json-seq")),
+        ("/v1/tokens/verify", None),
+        ("/v1/keys", Some("text/plain")),
+        ("/v1/keys", None),
+        ("/v1/challenges", Some("text/plain")),
+    ] {
+        let mut headers = vec![("content-length", len.as_str())];
+        if let Some(ct) = content_type {
+            headers.push(("content-type", ct));
+        }
+        let got = call_with_headers(&app, path, &headers, Body::from(body.clone())).await;
+        assert_eq!(got, unsupported, "{path} {content_type:?}");
+    }
+    // A bodiless POST needs no Content-Type.
+    let (status, _) = call_with_headers(
+        &app,
+        "/v1/challenges",
+        &[("content-length", "0")],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    // JSON, in any case and with parameters, is processed: the token's
+    // challenge was not consumed by the refused requests.
+    for (content_type, expected) in [
+        ("Application/JSON; charset=utf-8", StatusCode::OK),
+        (" application/json ", StatusCode::UNAUTHORIZED),
+    ] {
+        let (status, _) = call_with_headers(
+            &app,
+            "/v1/tokens/verify",
+            &[("content-length", &len), ("content-type", content_type)],
+            Body::from(body.clone()),
+        )
+        .await;
+        assert_eq!(status, expected, "{content_type}");
+    }
+}
+
+/// A declared Content-Length over the limit is 413 before any body byte is
+/// read (the empty body here never matches the declared length; the
+/// server-level test in `conn` sends no body at all).
+#[tokio::test]
+async fn a_huge_declared_content_length_is_413_before_the_body() {
+    let app = app(memory_state());
+    let over = (MAX_BODY_BYTES + 1).to_string();
+    for (path, length) in [
+        ("/v1/tokens/verify", "1000000000"),
+        ("/v1/keys", "18446744073709551615"),
+        ("/v1/keys", over.as_str()),
+        ("/v1/challenges", over.as_str()),
+    ] {
+        let got = call_with_headers(
+            &app,
+            path,
+            &[
+                ("content-type", "application/json"),
+                ("content-length", length),
+            ],
+            Body::empty(),
+        )
+        .await;
+        assert_eq!(
+            got,
+            (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                json!({"error": "body_too_large"})
+            ),
+            "{path} {length}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn token_errors_map_to_401_with_their_code() {
     let app = app(memory_state().dangerous_allow_unattested());

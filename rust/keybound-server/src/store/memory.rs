@@ -9,8 +9,8 @@ use keybound_protocol::{MemoryReplayCache, TokenError, VerifiedToken};
 use parking_lot::{Mutex, RwLock};
 
 use super::{
-    nonce_key, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey, ReplayStore,
-    StoreError,
+    nonce_key, token_consumer, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey,
+    ReplayStore, StoreError, TokenUse,
 };
 
 /// Default capacity of each in-memory store.
@@ -36,11 +36,21 @@ impl ExpiringSet {
     }
 }
 
-/// Challenges in memory.
+/// Challenges in memory, with the (kid, jti) of the tokens that consumed
+/// one (see [`ChallengeStore::consume_for_token`]): both under one lock, so
+/// checking the jti and consuming the challenge is one critical section.
 #[derive(Debug)]
 pub struct MemoryChallengeStore {
     capacity: usize,
-    inner: Mutex<ExpiringSet>,
+    inner: Mutex<ChallengeState>,
+}
+
+#[derive(Debug, Default)]
+struct ChallengeState {
+    challenges: ExpiringSet,
+    /// [`token_consumer`] fingerprints of accepted tokens, until their
+    /// `accept_until`.
+    tokens: ExpiringSet,
 }
 
 impl MemoryChallengeStore {
@@ -48,13 +58,13 @@ impl MemoryChallengeStore {
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity,
-            inner: Mutex::new(ExpiringSet::default()),
+            inner: Mutex::new(ChallengeState::default()),
         }
     }
 
-    /// Live or not-yet-purged entries.
+    /// Live or not-yet-purged challenges.
     pub fn len(&self) -> usize {
-        self.inner.lock().entries.len()
+        self.inner.lock().challenges.entries.len()
     }
 
     /// Whether nothing is held.
@@ -74,17 +84,21 @@ impl ChallengeStore for MemoryChallengeStore {
     async fn insert(&self, challenge: &Challenge, now_unix: i64) -> Result<(), StoreError> {
         let key = nonce_key(challenge.nonce());
         let mut inner = self.inner.lock();
-        inner.purge(now_unix);
-        if inner.entries.len() >= self.capacity {
+        inner.challenges.purge(now_unix);
+        if inner.challenges.entries.len() >= self.capacity {
             return Err(StoreError::Full);
         }
         if let Some((old, _)) = inner
+            .challenges
             .entries
             .insert(key.clone(), (challenge.expires_at(), None))
         {
-            inner.by_expiry.remove(&(old, key.clone()));
+            inner.challenges.by_expiry.remove(&(old, key.clone()));
         }
-        inner.by_expiry.insert((challenge.expires_at(), key));
+        inner
+            .challenges
+            .by_expiry
+            .insert((challenge.expires_at(), key));
         Ok(())
     }
 
@@ -96,8 +110,8 @@ impl ChallengeStore for MemoryChallengeStore {
     ) -> Result<Consumed, StoreError> {
         let key = nonce_key(nonce);
         let mut inner = self.inner.lock();
-        inner.purge(now_unix);
-        match inner.entries.get_mut(&key) {
+        inner.challenges.purge(now_unix);
+        match inner.challenges.entries.get_mut(&key) {
             None => Ok(Consumed::Unknown),
             Some((_, used_by @ None)) => {
                 *used_by = Some(consumer.to_owned());
@@ -107,6 +121,43 @@ impl ChallengeStore for MemoryChallengeStore {
                 same_consumer: earlier == consumer,
             }),
         }
+    }
+
+    async fn consume_for_token(
+        &self,
+        token: &VerifiedToken,
+        now_unix: i64,
+    ) -> Result<TokenUse, StoreError> {
+        let key = nonce_key(&token.claims().nonce);
+        let consumer = token_consumer(token.kid(), &token.claims().jti);
+        let mut guard = self.inner.lock();
+        let state = &mut *guard;
+        state.challenges.purge(now_unix);
+        state.tokens.purge(now_unix);
+        if state.tokens.entries.contains_key(&consumer) {
+            return Ok(TokenUse::Replayed);
+        }
+        match state.challenges.entries.get(&key) {
+            None => return Ok(TokenUse::NonceMismatch),
+            Some((_, Some(earlier))) => {
+                return Ok(if *earlier == consumer {
+                    TokenUse::Replayed
+                } else {
+                    TokenUse::NonceMismatch
+                })
+            }
+            Some((_, None)) => {}
+        }
+        if state.tokens.entries.len() >= self.capacity {
+            return Err(StoreError::Full);
+        }
+        if let Some((_, used_by)) = state.challenges.entries.get_mut(&key) {
+            *used_by = Some(consumer.clone());
+        }
+        let until = token.accept_until();
+        state.tokens.entries.insert(consumer.clone(), (until, None));
+        state.tokens.by_expiry.insert((until, consumer));
+        Ok(TokenUse::Accepted)
     }
 }
 

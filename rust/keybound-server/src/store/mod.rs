@@ -116,6 +116,30 @@ pub trait ChallengeStore: Send + Sync + core::fmt::Debug {
         consumer: &str,
         now_unix: i64,
     ) -> Result<Consumed, StoreError>;
+    /// For a token that passed every stateless check: in ONE atomic step,
+    /// refuses it if its (kid, jti) was already accepted
+    /// ([`TokenUse::Replayed`], the challenge untouched), else consumes its
+    /// `nonce` on behalf of its [`token_consumer`] and records the (kid, jti)
+    /// until the token's `accept_until`. A refused token changes nothing, so
+    /// a token reusing a jti cannot burn a fresh challenge.
+    async fn consume_for_token(
+        &self,
+        token: &VerifiedToken,
+        now_unix: i64,
+    ) -> Result<TokenUse, StoreError>;
+}
+
+/// The outcome of [`ChallengeStore::consume_for_token`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUse {
+    /// The challenge was consumed and the (kid, jti) recorded.
+    Accepted,
+    /// The (kid, jti) was already accepted, or this very token already used
+    /// the challenge: `replayed`. Nothing changed.
+    Replayed,
+    /// No live challenge with this nonce, or one used by another token:
+    /// `nonce_mismatch`. Nothing changed.
+    NonceMismatch,
 }
 
 /// The outcome of [`ChallengeStore::consume`].

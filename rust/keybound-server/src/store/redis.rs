@@ -1,7 +1,9 @@
 //! Redis stores, for several server instances sharing one Redis. Every
 //! operation is one atomic command: `SET key 1 NX PX ttl` (insert if
-//! absent, with expiry) and a Lua script that marks a live challenge used
-//! (consume: exactly one caller sees it unused).
+//! absent, with expiry), a Lua script that marks a live challenge used
+//! (consume: exactly one caller sees it unused), and a Lua script that
+//! checks a token's (kid, jti) and consumes its challenge together
+//! (`consume_for_token`: a refused token writes nothing).
 //! Connection and response timeouts make an unreachable Redis fail fast;
 //! every error is a [`StoreError::Unavailable`] (→ `store_unavailable`).
 
@@ -12,8 +14,8 @@ use keybound_protocol::VerifiedToken;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::{
-    nonce_key, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey, ReplayStore,
-    StoreError,
+    nonce_key, token_consumer, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey,
+    ReplayStore, StoreError, TokenUse,
 };
 
 /// Atomically: the challenge's value, and if it was unused ("1") it becomes
@@ -21,6 +23,22 @@ use super::{
 const CONSUME_SCRIPT: &str = "local v = redis.call('GET', KEYS[1]) \
 if v == '1' then redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL') end \
 return v";
+
+/// Atomically, for a token: KEYS[1] its challenge, KEYS[2] its (kid, jti)
+/// record, ARGV[1] its consumer marker, ARGV[2] the record's TTL (ms).
+/// `replayed` if the jti is recorded or this token already used the
+/// challenge, `mismatch` if the challenge is unknown or used by another
+/// token (both: nothing written), else marks the challenge used, records
+/// the jti and answers `ok`.
+const CONSUME_FOR_TOKEN_SCRIPT: &str =
+    "if redis.call('EXISTS', KEYS[2]) == 1 then return 'replayed' end \
+local v = redis.call('GET', KEYS[1]) \
+if v == '1' then \
+redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL') \
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[2]) \
+return 'ok' end \
+if v == ARGV[1] then return 'replayed' end \
+return 'mismatch'";
 
 /// Default timeout of a connection attempt and of one command.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -90,6 +108,11 @@ impl RedisStore {
         Ok(reply.is_some())
     }
 
+    /// The record of an accepted token's (kid, jti).
+    fn jti_key(&self, token: &VerifiedToken) -> String {
+        format!("{}:jti:{}:{}", self.prefix, token.kid(), token.claims().jti)
+    }
+
     /// The Redis `PING` answer, for health checks.
     pub async fn ping(&self) -> Result<(), StoreError> {
         let reply: String = self.run(redis::cmd("PING")).await?;
@@ -154,14 +177,40 @@ impl ChallengeStore for RedisStore {
             },
         })
     }
+
+    async fn consume_for_token(
+        &self,
+        token: &VerifiedToken,
+        now_unix: i64,
+    ) -> Result<TokenUse, StoreError> {
+        let challenge = format!("{}:ch:{}", self.prefix, nonce_key(&token.claims().nonce));
+        let marker = format!("used:{}", token_consumer(token.kid(), &token.claims().jti));
+        let mut cmd = redis::cmd("EVAL");
+        cmd.arg(CONSUME_FOR_TOKEN_SCRIPT)
+            .arg(2)
+            .arg(challenge)
+            .arg(self.jti_key(token))
+            .arg(&marker)
+            .arg(ttl_ms(token.accept_until(), now_unix).max(1));
+        let outcome: String = self.run(cmd).await?;
+        match outcome.as_str() {
+            "ok" => Ok(TokenUse::Accepted),
+            "replayed" => Ok(TokenUse::Replayed),
+            "mismatch" => Ok(TokenUse::NonceMismatch),
+            _ => Err(StoreError::Unavailable("unexpected script reply".into())),
+        }
+    }
 }
 
 #[async_trait]
 impl ReplayStore for RedisStore {
     async fn record(&self, token: &VerifiedToken, now_unix: i64) -> Result<bool, StoreError> {
-        let key = format!("{}:jti:{}:{}", self.prefix, token.kid(), token.claims().jti);
-        self.set_nx_px(key, "1", ttl_ms(token.accept_until(), now_unix))
-            .await
+        self.set_nx_px(
+            self.jti_key(token),
+            "1",
+            ttl_ms(token.accept_until(), now_unix),
+        )
+        .await
     }
 }
 

@@ -2,7 +2,129 @@ use std::sync::Arc;
 
 use super::memory::{MemoryChallengeStore, MemoryKeyRegistry};
 use super::*;
-use crate::testkeys::DeviceKey;
+use crate::testkeys::{claims, DeviceKey};
+use crate::testredis::RedisServer;
+
+const AUD: &str = "https://bank.example";
+const T0: i64 = 1_800_000_000;
+
+/// A token of `key` for `nonce` with this `jti`, through the stateless checks.
+fn verified(key: &DeviceKey, nonce: &str, jti: &str) -> VerifiedToken {
+    let mut c = claims(AUD, nonce, T0);
+    // A well-formed jti (base64url, 22+ characters) named by `jti`.
+    c["jti"] = serde_json::json!(format!("{jti:_>24}"));
+    let expect = keybound_protocol::Expectations::new(
+        AUD,
+        keybound_protocol::ExpectedNonce::CheckedByCaller,
+    );
+    keybound_protocol::verify(&key.token(&c), &key.jwk, &expect, T0).unwrap()
+}
+
+async fn live(store: &dyn ChallengeStore) -> String {
+    let c = Challenge::generate(T0, 300).unwrap();
+    store.insert(&c, T0).await.unwrap();
+    c.nonce().to_owned()
+}
+
+/// What `consume_for_token` answers, and that a refused token changed
+/// nothing: the challenge stays usable, the jti stays unrecorded.
+async fn consume_for_token_refusals_change_nothing(store: &dyn ChallengeStore) {
+    let key = DeviceKey::generate();
+    let use_ = |nonce: String, jti: &str| {
+        let t = verified(&key, &nonce, jti);
+        async move { store.consume_for_token(&t, T0).await.unwrap() }
+    };
+    let a = live(store).await;
+    assert_eq!(use_(a.clone(), "j1").await, TokenUse::Accepted);
+    // The same token again.
+    assert_eq!(use_(a.clone(), "j1").await, TokenUse::Replayed);
+    // Its jti with a fresh challenge: refused, and the challenge is kept.
+    let b = live(store).await;
+    assert_eq!(use_(b.clone(), "j1").await, TokenUse::Replayed);
+    assert_eq!(use_(b.clone(), "j2").await, TokenUse::Accepted);
+    // Another token for a used challenge: refused, its jti not recorded.
+    assert_eq!(use_(a.clone(), "j3").await, TokenUse::NonceMismatch);
+    assert_eq!(use_(live(store).await, "j3").await, TokenUse::Accepted);
+    // A nonce never issued: refused, its jti not recorded.
+    assert_eq!(
+        use_("never-issued".into(), "j4").await,
+        TokenUse::NonceMismatch
+    );
+    assert_eq!(use_(live(store).await, "j4").await, TokenUse::Accepted);
+    // The same jti under another key is another token.
+    let other = DeviceKey::generate();
+    let t = verified(&other, &live(store).await, "j1");
+    assert_eq!(
+        store.consume_for_token(&t, T0).await.unwrap(),
+        TokenUse::Accepted
+    );
+}
+
+/// Racing tokens: two for one challenge, exactly one wins; one jti on two
+/// fresh challenges, exactly one wins and the loser's challenge stays live.
+async fn consume_for_token_races_have_one_winner(store: Arc<dyn ChallengeStore>) {
+    let key = Arc::new(DeviceKey::generate());
+    for round in 0..20 {
+        let shared = live(&*store).await;
+        let (n1, n2) = (live(&*store).await, live(&*store).await);
+        let race = |nonce: String, jti: String| {
+            let (store, key) = (store.clone(), key.clone());
+            tokio::spawn(async move {
+                let t = verified(&key, &nonce, &jti);
+                store.consume_for_token(&t, T0).await.unwrap()
+            })
+        };
+        let same_challenge = [
+            race(shared.clone(), format!("a{round}")),
+            race(shared.clone(), format!("b{round}")),
+        ];
+        let same_jti = [
+            race(n1.clone(), format!("c{round}")),
+            race(n2.clone(), format!("c{round}")),
+        ];
+        let mut outcomes = Vec::new();
+        for h in same_challenge {
+            outcomes.push(h.await.unwrap());
+        }
+        outcomes.sort_by_key(|o| *o != TokenUse::Accepted);
+        assert_eq!(outcomes, [TokenUse::Accepted, TokenUse::NonceMismatch]);
+        let mut won = Vec::new();
+        for h in same_jti {
+            won.push(h.await.unwrap() == TokenUse::Accepted);
+        }
+        assert_eq!(won.iter().filter(|w| **w).count(), 1, "round {round}");
+        let loser = if won[0] { n2 } else { n1 };
+        let t = verified(&key, &loser, &format!("d{round}"));
+        assert_eq!(
+            store.consume_for_token(&t, T0).await.unwrap(),
+            TokenUse::Accepted
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_consume_for_token_is_atomic() {
+    let store = Arc::new(MemoryChallengeStore::new(1000));
+    consume_for_token_refusals_change_nothing(&*store).await;
+    consume_for_token_races_have_one_winner(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_consume_for_token_is_atomic() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let redis = super::redis::RedisStore::connect(
+        &server.url(),
+        "kbatomic",
+        std::time::Duration::from_millis(1500),
+    )
+    .await
+    .unwrap();
+    let store: Arc<dyn ChallengeStore> = Arc::new(redis);
+    consume_for_token_refusals_change_nothing(&*store).await;
+    consume_for_token_races_have_one_winner(store).await;
+}
 
 #[test]
 fn nonces_are_256_random_bits_base64url_and_debug_hides_them() {

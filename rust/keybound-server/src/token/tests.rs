@@ -107,8 +107,15 @@ async fn a_reused_jti_with_a_fresh_challenge_is_replayed() {
     let f = fixture().await;
     let mut c = claims(AUD, &f.challenge().await, NOW);
     assert_eq!(f.code(&f.key.token(&c), None).await, "ok");
-    c["nonce"] = json!(f.challenge().await);
+    let fresh = f.challenge().await;
+    c["nonce"] = json!(fresh);
     assert_eq!(f.code(&f.key.token(&c), None).await, "replayed");
+    // The refused token did not burn the fresh challenge: a token with a
+    // new jti still uses it.
+    assert_eq!(
+        f.code(&f.key.token(&claims(AUD, &fresh, NOW)), None).await,
+        "ok"
+    );
     // The same jti under another key is another pair.
     let f2 = fixture().await;
     c["nonce"] = json!(f2.challenge().await);
@@ -269,6 +276,13 @@ impl ChallengeStore for Down {
     ) -> Result<crate::store::Consumed, StoreError> {
         Err(StoreError::Unavailable("down".into()))
     }
+    async fn consume_for_token(
+        &self,
+        _: &VerifiedToken,
+        _: i64,
+    ) -> Result<crate::store::TokenUse, StoreError> {
+        Err(StoreError::Unavailable("down".into()))
+    }
 }
 
 #[async_trait]
@@ -323,11 +337,12 @@ async fn any_store_failure_is_store_unavailable() {
         v.verify(&token, None).await.unwrap_err(),
         TokenError::StoreUnavailable
     );
+    // The replay store serves the fixed-nonce mode.
     let v = TokenVerifier::new(
         AUD,
         f.clock.clone(),
         keys.clone(),
-        NonceCheck::Consume(f.challenges.clone()),
+        NonceCheck::Fixed(nonce.clone()),
         Arc::new(Down),
     )
     .dangerous_accept_unattested();
@@ -335,19 +350,35 @@ async fn any_store_failure_is_store_unavailable() {
         v.verify(&token, None).await.unwrap_err(),
         TokenError::StoreUnavailable
     );
-    // A full replay store fails closed too.
+    // A challenge store whose record of accepted tokens is full fails
+    // closed, and consumes nothing.
+    let challenges = Arc::new(MemoryChallengeStore::new(1));
     let full = TokenVerifier::new(
         AUD,
         f.clock.clone(),
         keys,
-        NonceCheck::Consume(f.challenges.clone()),
-        Arc::new(MemoryReplayStore::new(0)),
+        NonceCheck::Consume(challenges.clone()),
+        replay_ok,
     )
     .dangerous_accept_unattested();
-    let nonce = f.challenge().await;
-    let token = f.key.token(&json!({"aud": AUD, "nonce": nonce, "iat": NOW, "exp": NOW + 60, "jti": jti(), "auth": "device_credential"}));
+    let first = Challenge::generate(NOW, 10).unwrap();
+    challenges.insert(&first, NOW).await.unwrap();
+    let token = f.key.token(&claims(AUD, first.nonce(), NOW));
+    assert!(full.verify(&token, None).await.is_ok());
+    // The first challenge expires; its token's record (until exp + leeway) stays.
+    f.clock.set(NOW + 20);
+    let second = Challenge::generate(NOW + 20, 300).unwrap();
+    challenges.insert(&second, NOW + 20).await.unwrap();
+    let token = f.key.token(&json!({"aud": AUD, "nonce": second.nonce(), "iat": NOW + 20, "exp": NOW + 80, "jti": jti(), "auth": "device_credential"}));
     assert_eq!(
         full.verify(&token, None).await.unwrap_err(),
         TokenError::StoreUnavailable
+    );
+    assert_eq!(
+        challenges
+            .consume(second.nonce(), "probe", NOW + 20)
+            .await
+            .unwrap(),
+        crate::store::Consumed::Now
     );
 }

@@ -1,6 +1,9 @@
 use super::*;
 use crate::attestation::revocation::RevocationList;
-use crate::attestation::testgen::{synthetic_chain, synthetic_chain_with, KdSpec, SYNTH_INSIDE};
+use crate::attestation::testgen::{
+    custom_chain, synthetic_chain, synthetic_chain_with, CertSpec, KdSpec, CN, O, SERIAL_NUMBER,
+    SYNTH_INSIDE, TITLE,
+};
 use crate::testdata::{self, golden_cases, time_inside_validity, TODAY};
 
 fn google() -> ChainVerifier {
@@ -8,7 +11,7 @@ fn google() -> ChainVerifier {
 }
 
 #[test]
-fn every_golden_chain_verifies_inside_its_validity_and_is_expired_today() {
+fn every_golden_chain_verifies_inside_its_validity_and_rkp_ones_are_expired_today() {
     for (name, pem, _) in golden_cases() {
         let ders = read_chain(&pem).unwrap();
         let at = time_inside_validity(&pem);
@@ -22,9 +25,20 @@ fn every_golden_chain_verifies_inside_its_validity_and_is_expired_today() {
         };
         assert_eq!(verified.root().name, expect_root, "{name}");
         assert_eq!(verified.certs().len(), ders.len());
-        let err = google().verify(&ders, TODAY).unwrap_err();
-        assert!(matches!(err, ChainError::Expired { .. }), "{name}: {err:?}");
-        assert_eq!(err.code(), "expired");
+        let today = google().verify(&ders, TODAY).map(|_| ());
+        if testdata::is_factory_provisioned(&name) {
+            // Its root certificate expired in May 2026: roots are pinned
+            // by key, their dates do not count.
+            assert_eq!(today, Ok(()), "{name}");
+        } else {
+            // The RKP intermediates (1: attestation, 2: Droid CA3) expired.
+            let err = today.unwrap_err();
+            assert!(
+                matches!(err, ChainError::Expired { index: 1 | 2 }),
+                "{name}: {err:?}"
+            );
+            assert_eq!(err.code(), "expired");
+        }
     }
 }
 
@@ -327,5 +341,292 @@ fn garbage_and_mutated_chains_never_panic() {
         let garbage: Vec<u8> = (0..(next() % 512)).map(|_| next() as u8).collect();
         let _ = read_chain(&garbage).map(|d| google().verify(&d, at));
         let _ = crate::attestation::der::KeyDescription::from_der(&garbage);
+    }
+}
+
+/// 2030-01-01 and 2107-01-01 (after the Pixel 3 leaf's notAfter,
+/// 2106-02-07), and 1969-12-31 (before every leaf's notBefore).
+const Y2030: i64 = 1_893_456_000;
+const Y2107: i64 = 4_323_283_200;
+const Y1969: i64 = -86_400;
+
+/// android/keyattestation's `bluelineSdk28_factoryProvisioned_expiryIgnored`
+/// and `caimanSdk36_remoteProvisioned_expiryHonored`, on every real chain,
+/// also outside the leaf's own dates.
+#[test]
+fn real_chains_at_times_outside_their_leaf_and_intermediate_dates() {
+    let mut seen = (0, 0);
+    for (name, pem, _) in golden_cases() {
+        let ders = read_chain(&pem).unwrap();
+        let at = |t| google().verify(&ders, t).map(|_| ()).map_err(|e| e.code());
+        if testdata::is_factory_provisioned(&name) {
+            seen.0 += 1;
+            // Expired intermediates and root, and a leaf past its notAfter.
+            assert_eq!(at(Y2030), Ok(()), "{name}");
+            assert_eq!(at(Y2107), Ok(()), "{name}");
+        } else {
+            seen.1 += 1;
+            assert_eq!(at(Y2030), Err("expired"), "{name}");
+            assert_eq!(at(Y2107), Err("expired"), "{name}");
+        }
+        // Before the leaf's notBefore: its dates do not count, but the
+        // intermediates had not started yet.
+        assert_eq!(at(Y1969), Err("not_yet_valid"), "{name}");
+    }
+    assert!(seen.0 > 0 && seen.1 > 0, "{seen:?}");
+}
+
+fn leaf_extension(path: &str) -> Vec<u8> {
+    let pem = std::fs::read(testdata::dir().join(path)).unwrap();
+    let certs = parse_chain(&read_chain(&pem).unwrap()).unwrap();
+    certs[0].key_description_der().unwrap().to_vec()
+}
+
+fn spec(subject: Vec<(Vec<u64>, &'static str)>, years: (i32, i32)) -> CertSpec {
+    CertSpec { subject, years }
+}
+
+/// The names of a factory chain (Pixel 3): leaf → attestation →
+/// intermediate → root, all valid 2020-2030 unless `dates` says otherwise.
+fn factory_specs(dates: &[(usize, (i32, i32))]) -> Vec<CertSpec> {
+    let mut specs = vec![
+        spec(vec![(CN.to_vec(), "Android Keystore Key")], (2020, 2030)),
+        spec(
+            vec![
+                (SERIAL_NUMBER.to_vec(), "a0b63a35743673b7"),
+                (TITLE.to_vec(), "TEE"),
+            ],
+            (2020, 2030),
+        ),
+        spec(
+            vec![
+                (SERIAL_NUMBER.to_vec(), "e18c4f2ca699739a"),
+                (TITLE.to_vec(), "TEE"),
+            ],
+            (2020, 2030),
+        ),
+        spec(
+            vec![(SERIAL_NUMBER.to_vec(), "f92009e853b6b045")],
+            (2020, 2030),
+        ),
+    ];
+    for (i, years) in dates {
+        specs[*i].years = *years;
+    }
+    specs
+}
+
+/// The names of a remotely provisioned chain (Pixel 9 Pro XL): leaf →
+/// attestation → Droid CA3 → Droid CA2 → root.
+fn rkp_specs(dates: &[(usize, (i32, i32))]) -> Vec<CertSpec> {
+    let mut specs = vec![
+        spec(vec![(CN.to_vec(), "Android Keystore Key")], (2020, 2030)),
+        spec(
+            vec![
+                (O.to_vec(), "TEE"),
+                (CN.to_vec(), "f165849ef08b4658dd0a8ab95be53006"),
+            ],
+            (2020, 2030),
+        ),
+        spec(
+            vec![(CN.to_vec(), "Droid CA3"), (O.to_vec(), "Google LLC")],
+            (2020, 2030),
+        ),
+        spec(
+            vec![(CN.to_vec(), "Droid CA2"), (O.to_vec(), "Google LLC")],
+            (2020, 2030),
+        ),
+        spec(
+            vec![(SERIAL_NUMBER.to_vec(), "f92009e853b6b045")],
+            (2020, 2030),
+        ),
+    ];
+    for (i, years) in dates {
+        specs[*i].years = *years;
+    }
+    specs
+}
+
+fn verify_custom(kd: &[u8], specs: &[CertSpec], at: i64) -> Result<(), ChainError> {
+    let chain = custom_chain(kd, specs);
+    ChainVerifier::new(TrustRoots::dangerous_custom(vec![chain.root_pin]), None)
+        .verify(&chain.ders, at)
+        .map(|_| ())
+}
+
+/// Real leaves' KeyDescriptions and real chains' names, re-signed under a
+/// test root with the dates of each case, verified in 2025: the leaf's and
+/// the root's dates never count; an intermediate that has not started is
+/// refused; an expired one only in a remotely provisioned chain.
+#[test]
+fn re_signed_chains_follow_the_date_rules_of_googles_verifier() {
+    const AT: i64 = 1_735_689_600; // 2025-01-01
+    let factory_kd = leaf_extension("blueline/sdk28/TEE_EC_NONE.pem");
+    let rkp_kd = leaf_extension("caiman/sdk36/TEE_EC_RKP.pem");
+    let expired = (2010, 2020);
+    let not_yet = (2026, 2030);
+    // (case, factory chain?, certificate changed, its years, outcome)
+    type Case = (
+        &'static str,
+        bool,
+        usize,
+        (i32, i32),
+        Result<(), ChainError>,
+    );
+    let cases: &[Case] = &[
+        ("factory, all valid", true, 0, (2020, 2030), Ok(())),
+        ("factory, leaf expired", true, 0, expired, Ok(())),
+        ("factory, leaf not yet valid", true, 0, not_yet, Ok(())),
+        ("factory, attestation expired", true, 1, expired, Ok(())),
+        ("factory, intermediate expired", true, 2, expired, Ok(())),
+        ("factory, root expired", true, 3, expired, Ok(())),
+        ("factory, root not yet valid", true, 3, not_yet, Ok(())),
+        (
+            "factory, attestation not yet valid",
+            true,
+            1,
+            not_yet,
+            Err(ChainError::NotYetValid { index: 1 }),
+        ),
+        (
+            "factory, intermediate not yet valid",
+            true,
+            2,
+            not_yet,
+            Err(ChainError::NotYetValid { index: 2 }),
+        ),
+        ("rkp, all valid", false, 0, (2020, 2030), Ok(())),
+        ("rkp, leaf expired", false, 0, expired, Ok(())),
+        ("rkp, leaf not yet valid", false, 0, not_yet, Ok(())),
+        ("rkp, root expired", false, 4, expired, Ok(())),
+        (
+            "rkp, attestation expired",
+            false,
+            1,
+            expired,
+            Err(ChainError::Expired { index: 1 }),
+        ),
+        (
+            "rkp, Droid CA3 expired",
+            false,
+            2,
+            expired,
+            Err(ChainError::Expired { index: 2 }),
+        ),
+        (
+            "rkp, Droid CA2 expired",
+            false,
+            3,
+            expired,
+            Err(ChainError::Expired { index: 3 }),
+        ),
+        (
+            "rkp, attestation not yet valid",
+            false,
+            1,
+            not_yet,
+            Err(ChainError::NotYetValid { index: 1 }),
+        ),
+    ];
+    for (name, factory, index, years, expected) in cases {
+        let (kd, specs) = if *factory {
+            (&factory_kd, factory_specs(&[(*index, *years)]))
+        } else {
+            (&rkp_kd, rkp_specs(&[(*index, *years)]))
+        };
+        assert_eq!(&verify_custom(kd, &specs, AT), expected, "{name}");
+    }
+}
+
+/// android/keyattestation's `forgedKeybox_throwsCertPathValidatorException`:
+/// a chain longer (or shorter) than its provisioning method's is refused,
+/// whatever its signatures.
+#[test]
+fn chains_of_the_wrong_length_for_their_provisioning_are_refused() {
+    const AT: i64 = 1_735_689_600;
+    let kd = leaf_extension("blueline/sdk28/TEE_EC_NONE.pem");
+    // A leaked factory attestation key posing as a CA: one more certificate.
+    let mut forged = factory_specs(&[]);
+    forged.insert(
+        1,
+        spec(
+            vec![(O.to_vec(), "Honest Achmed's Used Cars and Certificates")],
+            (2020, 2030),
+        ),
+    );
+    let mut rkp_short = rkp_specs(&[]);
+    rkp_short.remove(2);
+    let mut rkp_long = rkp_specs(&[]);
+    rkp_long.insert(
+        1,
+        spec(
+            vec![(O.to_vec(), "TEE"), (CN.to_vec(), "extra")],
+            (2020, 2030),
+        ),
+    );
+    let mut factory_short = factory_specs(&[]);
+    factory_short.remove(1);
+    let unknown = |n: usize| {
+        (0..n)
+            .map(|i| {
+                spec(
+                    vec![(CN.to_vec(), ["leaf", "a", "b", "c", "root"][i])],
+                    (2020, 2030),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let cases: Vec<(&str, Vec<CertSpec>, Result<(), ChainError>)> = vec![
+        ("factory, 4", factory_specs(&[]), Ok(())),
+        ("rkp, 5", rkp_specs(&[]), Ok(())),
+        ("unknown, 3", unknown(3), Ok(())),
+        ("unknown, 4", unknown(4), Ok(())),
+        (
+            "forged keybox (factory, 5)",
+            forged,
+            Err(ChainError::UnexpectedLength {
+                provisioning: "factory",
+                len: 5,
+            }),
+        ),
+        (
+            "factory, 3",
+            factory_short,
+            Err(ChainError::UnexpectedLength {
+                provisioning: "factory",
+                len: 3,
+            }),
+        ),
+        (
+            "rkp, 4",
+            rkp_short,
+            Err(ChainError::UnexpectedLength {
+                provisioning: "remote",
+                len: 4,
+            }),
+        ),
+        (
+            "rkp, 6",
+            rkp_long,
+            Err(ChainError::UnexpectedLength {
+                provisioning: "remote",
+                len: 6,
+            }),
+        ),
+        (
+            "unknown, 5",
+            unknown(5),
+            Err(ChainError::UnexpectedLength {
+                provisioning: "unknown",
+                len: 5,
+            }),
+        ),
+    ];
+    for (name, specs, expected) in cases {
+        let got = verify_custom(&kd, &specs, AT);
+        assert_eq!(got, expected, "{name}");
+        if let Err(e) = got {
+            assert_eq!(e.code(), "unexpected_chain_length");
+        }
     }
 }
