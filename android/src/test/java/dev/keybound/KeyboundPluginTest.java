@@ -98,8 +98,11 @@ public class KeyboundPluginTest {
 
     /** What Rust does: ask for a prompt from a worker thread; it shows once the main Looper runs. */
     private static void startPrompt(long id) throws KeyVaultException {
+        int shownBefore = CryptoBiometricPromptShadow.shownCount();
         int started = NativeBridge.authenticate(id, ALIAS, PAYLOAD, null, "Sign in", null, null, "Cancel", false);
         assertEquals(NativeBridge.START_ACCEPTED, started);
+        assertEquals("nothing is built before the main Looper runs", shownBefore,
+                CryptoBiometricPromptShadow.shownCount());
         idleMain();
     }
 
