@@ -81,7 +81,7 @@ for aar in androidx.test:monitor:1.8.0 androidx.test.espresso:espresso-idling-re
   file="$M2/repository/${group//.//}/$artifact/$version/$artifact-$version.aar"
   [ -f "$file" ] || mvn_get "$group:$artifact:$version:aar"
   tmp="$(mktemp -d)"
-  (cd "$tmp" && jar xf "$file" classes.jar)
+  (cd "$tmp" && "$JDK/bin/jar" xf "$file" classes.jar)
   mv "$tmp/classes.jar" "$DEPS/$group-$artifact-$version.jar"
   rm -rf "$tmp"
 done
