@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Android checks (`make check-android`) need, on a fresh Debian 12 machine:
-#  - javac (JDK 17, already on the machine) and Debian's junit5 for the
-#    JUnit console runner (/usr/share/java/junit-platform-console-standalone.jar);
+#  - javac (JDK 17, already on the machine) for the stub compile;
+#  - Maven, a JDK 21+ and the Robolectric jars: .ci/install.d/android-maven.sh;
 #  - the PyPI package chaquopy-stubs-android, pinned: .pyi signatures of the
 #    real API 36 android.jar, which tools/android/check_stubs.py compares the
 #    compile-only stubs with.
@@ -12,21 +12,6 @@ PYTHON="${PYTHON:-python3}"
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-
-if [ -f /usr/share/java/junit-platform-console-standalone.jar ]; then
-  echo "android: junit5 present"
-else
-  if ! apt-cache show junit5 >/dev/null 2>&1; then
-    $SUDO apt-get update -qq
-  fi
-  if ! $SUDO apt-get install -y -qq --no-install-recommends junit5; then
-    # Stale lists (404 on a superseded version): refresh once and retry.
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq --no-install-recommends junit5
-  fi
-  test -f /usr/share/java/junit-platform-console-standalone.jar
-  echo "android: installed junit5"
-fi
 
 if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
   # Debian's python3 comes without pip.

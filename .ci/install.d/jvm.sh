@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # JNI backend tests (`make test-jvm`, part of `make test`) need a JDK (javac +
 # libjvm: JDK 17 is on the machine; found via JAVA_HOME or
-# `java -XshowSettings:properties`) and Debian's junit5 for the JUnit console
-# runner (/usr/share/java/junit-platform-console-standalone.jar).
+# `java -XshowSettings:properties`). Its Java tests run through Surefire:
+# Maven and the rest are .ci/install.d/android-maven.sh.
 # Idempotent: installs nothing that is already there.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -25,12 +25,4 @@ if command -v javac >/dev/null 2>&1; then
 else
   apt_install openjdk-17-jdk-headless
   echo "jvm: installed $(javac -version 2>&1)"
-fi
-
-if [ -f /usr/share/java/junit-platform-console-standalone.jar ]; then
-  echo "jvm: junit5 present"
-else
-  apt_install junit5
-  test -f /usr/share/java/junit-platform-console-standalone.jar
-  echo "jvm: installed junit5"
 fi

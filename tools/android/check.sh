@@ -7,8 +7,9 @@
 #   3. check the stubs against the real API 36 platform (chaquopy-stubs-android)
 #      and the Flutter embedding reference, and the constants against
 #      docs/android-facts.md, plus the checker's own tests (planted mistakes);
-#   4. JUnit 5 host tests: the pure-Java decision classes, and AndroidPrompter
-#      wired to host fakes of the framework prompt.
+#   4. Surefire (tools/android/surefire.sh): src/main compiled against the
+#      real API 36 framework jar, the JUnit 5 tests of the pure-Java decision
+#      classes and the Robolectric tests of the adapters on every API level.
 # Prints one closing line `android: N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,8 +22,6 @@ if [ -n "${ANDROID_CHECK_DIR:-}" ]; then
 else
   OUT="$(mktemp -d "${TMPDIR:-/tmp}/keybound-android-check.XXXXXX")"
 fi
-JAVA_LIB="${JAVA_LIB:-/usr/share/java}"
-CONSOLE="$JAVA_LIB/junit-platform-console-standalone.jar"
 PYTHON="${PYTHON:-python3}"
 JAVAC_FLAGS=(--release 11 -Xlint:all -Werror)
 
@@ -76,57 +75,16 @@ if [ -f tools/android/check_stubs.py ]; then
   passed=$((passed + n_pass)); failed=$((failed + n_fail))
 fi
 
-# 4. JUnit 5 host tests (ours only: the bridge engineer's host tests run in their own target).
-if [ ! -f "$CONSOLE" ]; then
-  echo "!! android: $CONSOLE missing: run bash .ci/install.d/android.sh (Debian junit5)"
-  failed=$((failed + 1))
-  finish
-fi
-JUNIT_CP=""
-for j in junit-jupiter-api junit-jupiter-params apiguardian-api opentest4j junit-platform-commons; do
-  JUNIT_CP="$JUNIT_CP:$JAVA_LIB/$j.jar"
-done
-
-run_junit() { # name, test classes dir, runtime classpath
-  local name="$1" dir="$2" cp="$3" log="$OUT/junit-$1.txt" rc ok ko
-  echo "== android: JUnit $name"
-  java -jar "$CONSOLE" -cp "$dir:$cp" --scan-classpath "$dir" \
-    --disable-banner --disable-ansi-colors --details=tree >"$log" 2>&1
-  rc=$?
-  cat "$log"
-  ok=$(sed -n 's/^\[ *\([0-9]*\) tests successful *\]$/\1/p' "$log")
-  ko=$(sed -n 's/^\[ *\([0-9]*\) tests failed *\]$/\1/p' "$log")
-  if [ -z "$ok" ] || [ -z "$ko" ]; then ok=0; ko=1; fi
-  if [ "$rc" -ne 0 ] && [ "$ko" -eq 0 ]; then ko=1; fi
-  if [ "$ok" -eq 0 ]; then
-    echo "!! android: JUnit $name ran no test"
-    ko=$((ko + 1))
-  fi
-  passed=$((passed + ok)); failed=$((failed + ko))
-}
-
-# 4a. The pure-Java decision classes, compiled with the rest of src/main.
-mapfile -t tests < <(find android/src/test/java -name '*Test.java' -not -path '*/host/*' \
-  -not -name '*Bridge*Test.java' -not -name 'Host*Test.java' | sort)
-if javac "${JAVAC_FLAGS[@]}" -cp "$OUT/main:$OUT/android-stubs.jar$JUNIT_CP" -d "$OUT/test" "${tests[@]}"; then
-  run_junit policies "$OUT/test" "$OUT/main"
-else
-  echo "!! android: compiling the policy tests FAILED"
-  failed=$((failed + 1))
-fi
-
-# 4b. The Android adapters and KeyboundPlugin (with the real NativeBridge)
-# against host fakes of the framework (src/test/fakes): compiled again,
-# against the fakes instead of the stubs.
-mkdir -p "$OUT/fakes" "$OUT/adapter-main" "$OUT/adapter-test"
-if javac "${JAVAC_FLAGS[@]}" -d "$OUT/fakes" $(find android/src/test/fakes -name '*.java' | sort) &&
-  javac "${JAVAC_FLAGS[@]}" -cp "$OUT/fakes" -sourcepath android/src/main/java -d "$OUT/adapter-main" \
-    android/src/main/java/dev/keybound/{AndroidPrompter,AndroidKeyVault,AndroidDeviceInfo,KeyboundPlugin}.java &&
-  javac "${JAVAC_FLAGS[@]}" -cp "$OUT/adapter-main:$OUT/fakes$JUNIT_CP" -d "$OUT/adapter-test" \
-    $(find android/src/test/adapters -name '*.java' | sort); then
-  run_junit adapters "$OUT/adapter-test" "$OUT/adapter-main:$OUT/fakes"
-else
-  echo "!! android: compiling the adapter tests against the fakes FAILED"
-  failed=$((failed + 1))
-fi
+# 4. Surefire (android/host-tests/pom.xml): src/main compiled again, against
+# the real API 36 framework classes (android-all); the pure-Java decision
+# classes (JUnit 5); the Android adapters and KeyboundPlugin on the real
+# framework of every level in android/src/test/resources/robolectric.properties
+# (Robolectric). The JNI bridge's tests (NativeBridgeTest, Host*Test,
+# EndToEndTest) run in `make test-jvm`.
+sf_log="$OUT/surefire.txt"
+tools/android/surefire.sh "$OUT/maven" '!NativeBridgeTest,!Host*Test,!EndToEndTest' 2>&1 | tee "$sf_log"
+sf_pass=$(sed -n 's/^surefire: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$sf_log")
+sf_fail=$(sed -n 's/^surefire: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$sf_log")
+if [ -z "$sf_pass" ]; then sf_pass=0; sf_fail=1; fi
+passed=$((passed + sf_pass)); failed=$((failed + sf_fail))
 finish

@@ -38,6 +38,8 @@ pub use bridge::{
     KV_UNSUPPORTED, OUTCOME_BRIDGE_FAILED, OUTCOME_SIGN_FAILED, OUTCOME_SUCCESS, START_ACCEPTED,
     START_BUSY,
 };
+#[cfg(feature = "jni-test-driver")]
+pub mod test_driver;
 pub use callbacks::{callback_failures, SwallowAndCount};
 pub use context::is_installed as context_installed;
 pub use registry::{CallbackLost, CallbackResult, Pending, Registry};

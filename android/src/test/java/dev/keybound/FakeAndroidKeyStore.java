@@ -4,6 +4,8 @@ import android.security.keystore.KeyGenParameterSpec;
 import android.security.keystore.KeyPermanentlyInvalidatedException;
 import android.security.keystore.StrongBoxUnavailableException;
 import java.io.InputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidAlgorithmParameterException;
@@ -36,9 +38,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A host JCA provider named "AndroidKeyStore" that behaves like the parts of
+ * Robolectric has no AndroidKeyStore, so this stays a fake: a host JCA provider named "AndroidKeyStore" that behaves like the parts of
  * the real one AndroidKeyVault relies on: key generation from a
- * KeyGenParameterSpec (recorded; StrongBox can be made unavailable), the key
+ * KeyGenParameterSpec (the real class, built by the real Builder of the API level under test; recorded; StrongBox can be made unavailable), the key
  * store (aliases, chains), KeyFactory → KeyInfo, and a SHA256withECDSA that
  * throws KeyPermanentlyInvalidatedException at initSign for a key marked
  * invalidated. Real P-256 keys from the JDK underneath.
@@ -78,6 +80,63 @@ final class FakeAndroidKeyStore extends Provider {
         put("Signature.SHA256withECDSA", Sig.class.getName());
     }
 
+    /**
+     * A P-256 key pair from the first other provider that makes one. Not
+     * "SunEC" by name: under Robolectric, Conscrypt is installed ahead of
+     * the JDK's providers and SunEC's generator then fails to construct
+     * ("No EC parameters available for key size 384 bits" on JDK 25).
+     */
+    static KeyPair realKeyPair(ECGenParameterSpec curve) throws java.security.GeneralSecurityException {
+        java.security.GeneralSecurityException last = null;
+        for (Provider p : Security.getProviders("KeyPairGenerator.EC")) {
+            if (p instanceof FakeAndroidKeyStore) {
+                continue;
+            }
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", p);
+                generator.initialize(curve);
+                return generator.generateKeyPair();
+            } catch (java.security.GeneralSecurityException | RuntimeException e) {
+                last = new java.security.GeneralSecurityException(p.getName() + ": " + e, e);
+            }
+        }
+        throw last != null ? last : new java.security.NoSuchAlgorithmException("no EC key pair generator");
+    }
+
+    /** A P-256 key pair on secp256r1. */
+    static KeyPair realKeyPair() throws java.security.GeneralSecurityException {
+        return realKeyPair(new ECGenParameterSpec("secp256r1"));
+    }
+
+    /** SHA256withECDSA from a provider other than this fake. */
+    static Signature realSignature() throws java.security.NoSuchAlgorithmException {
+        for (Provider p : Security.getProviders("Signature.SHA256withECDSA")) {
+            if (!(p instanceof FakeAndroidKeyStore)) {
+                return Signature.getInstance("SHA256withECDSA", p);
+            }
+        }
+        throw new java.security.NoSuchAlgorithmException("no SHA256withECDSA");
+    }
+
+    /** Whether {@code der} is a valid signature of {@code payload} by the SPKI-encoded P-256 key. */
+    static boolean verifies(byte[] spki, byte[] payload, byte[] der) throws java.security.GeneralSecurityException {
+        PublicKey key = null;
+        for (Provider p : Security.getProviders("KeyFactory.EC")) {
+            if (!(p instanceof FakeAndroidKeyStore)) {
+                key = java.security.KeyFactory.getInstance("EC", p)
+                        .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
+                break;
+            }
+        }
+        if (key == null) {
+            throw new java.security.NoSuchAlgorithmException("no EC key factory");
+        }
+        Signature verify = realSignature();
+        verify.initVerify(key);
+        verify.update(payload);
+        return verify.verify(der);
+    }
+
     /** Installs the provider first (its Signature must win for keystore keys); resets the state. */
     static void install() {
         Security.removeProvider("AndroidKeyStore");
@@ -96,6 +155,55 @@ final class FakeAndroidKeyStore extends Provider {
         strongBoxUnavailable = false;
         strongBoxFails = false;
         softwareOnly = false;
+    }
+
+    /**
+     * A real {@code android.security.keystore.KeyInfo}: its constructor is
+     * hidden and its parameter list differs per API level, so it is called
+     * with neutral values and the one field AndroidKeyVault reads is set.
+     */
+    static android.security.keystore.KeyInfo keyInfo(boolean insideSecureHardware) {
+        Constructor<?>[] constructors = android.security.keystore.KeyInfo.class.getDeclaredConstructors();
+        Constructor<?> widest = constructors[0];
+        for (Constructor<?> c : constructors) {
+            if (c.getParameterCount() > widest.getParameterCount()) {
+                widest = c;
+            }
+        }
+        Class<?>[] types = widest.getParameterTypes();
+        Object[] args = new Object[types.length];
+        for (int i = 0; i < types.length; i++) {
+            args[i] = neutral(types[i]);
+        }
+        try {
+            widest.setAccessible(true);
+            android.security.keystore.KeyInfo info = (android.security.keystore.KeyInfo) widest.newInstance(args);
+            Field field = android.security.keystore.KeyInfo.class.getDeclaredField("mInsideSecureHardware");
+            field.setAccessible(true);
+            field.setBoolean(info, insideSecureHardware);
+            return info;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build a KeyInfo on this API level", e);
+        }
+    }
+
+    private static Object neutral(Class<?> type) {
+        if (type == boolean.class) {
+            return false;
+        }
+        if (type == int.class) {
+            return 0;
+        }
+        if (type == long.class) {
+            return 0L;
+        }
+        if (type == String.class) {
+            return "";
+        }
+        if (type == String[].class) {
+            return new String[0];
+        }
+        return null;
     }
 
     /** A keystore private key: the alias only, like the real opaque handle. */
@@ -177,25 +285,23 @@ final class FakeAndroidKeyStore extends Provider {
         @Override
         public KeyPair generateKeyPair() {
             ATTEMPTS.add(spec);
-            if (spec.strongBox && strongBoxUnavailable) {
+            if (spec.isStrongBoxBacked() && strongBoxUnavailable) {
                 throw new StrongBoxUnavailableException();
             }
-            if (spec.strongBox && strongBoxFails) {
+            if (spec.isStrongBoxBacked() && strongBoxFails) {
                 throw new java.security.ProviderException("Failed to generate key pair");
             }
             try {
-                KeyPairGenerator real = KeyPairGenerator.getInstance("EC", "SunEC");
-                real.initialize((ECGenParameterSpec) spec.algorithmSpec);
-                KeyPair pair = real.generateKeyPair();
-                String challenge = spec.attestationChallenge == null ? "-"
-                        : new String(spec.attestationChallenge, StandardCharsets.UTF_8);
+                KeyPair pair = realKeyPair((ECGenParameterSpec) spec.getAlgorithmParameterSpec());
+                String challenge = spec.getAttestationChallenge() == null ? "-"
+                        : new String(spec.getAttestationChallenge(), StandardCharsets.UTF_8);
                 Certificate[] chain = {
-                    new FakeCertificate(pair.getPublic(), "leaf:" + spec.alias + ":" + challenge),
+                    new FakeCertificate(pair.getPublic(), "leaf:" + spec.getKeystoreAlias() + ":" + challenge),
                     new FakeCertificate(pair.getPublic(), "intermediate"),
                     new FakeCertificate(pair.getPublic(), "root"),
                 };
-                KEYS.put(spec.alias, new Entry(pair, spec, chain));
-                return new KeyPair(pair.getPublic(), new KeystoreKey(spec.alias));
+                KEYS.put(spec.getKeystoreAlias(), new Entry(pair, spec, chain));
+                return new KeyPair(pair.getPublic(), new KeystoreKey(spec.getKeystoreAlias()));
             } catch (java.security.GeneralSecurityException e) {
                 throw new java.security.ProviderException(e);
             }
@@ -304,7 +410,7 @@ final class FakeAndroidKeyStore extends Provider {
             if (!(key instanceof KeystoreKey) || keySpec != android.security.keystore.KeyInfo.class) {
                 throw new UnsupportedOperationException("only KeyInfo of keystore keys");
             }
-            return keySpec.cast(new android.security.keystore.KeyInfo(!softwareOnly));
+            return keySpec.cast(keyInfo(!softwareOnly));
         }
 
         @Override
@@ -334,7 +440,7 @@ final class FakeAndroidKeyStore extends Provider {
                 throw new KeyPermanentlyInvalidatedException();
             }
             try {
-                real = Signature.getInstance("SHA256withECDSA", "SunEC");
+                real = realSignature();
             } catch (java.security.GeneralSecurityException ex) {
                 throw new InvalidKeyException(ex);
             }

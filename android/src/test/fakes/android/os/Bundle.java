@@ -1,4 +1,0 @@
-package android.os;
-
-/** Host fake. */
-public final class Bundle {}
