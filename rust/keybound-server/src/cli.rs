@@ -13,13 +13,16 @@ use base64::Engine as _;
 use clap::{Args, Parser, Subcommand};
 use keybound_protocol::{Jwk, TokenError};
 use serde_json::{json, Value};
+use zeroize::Zeroizing;
 
 use crate::attestation::chain::{parse_chain, read_chain, ChainVerifier, TrustRoots};
 use crate::attestation::der::KeyDescription;
 use crate::attestation::{KeyPolicy, RevocationList};
 use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::http::manage::OperatorSecret;
 use crate::http::{app, AppState, ServerConfig};
 use crate::store::memory::{MemoryKeyRegistry, MemoryReplayStore};
+use crate::store::postgres::PgKeyRegistry;
 use crate::store::redis::RedisStore;
 use crate::store::{KeyRegistry, RegisteredKey, StoreError};
 use crate::token::{NonceCheck, TokenVerifier};
@@ -51,6 +54,16 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Serve the HTTP API.
     Serve(ServeArgs),
+    /// Apply the credential registry's database migrations (PostgreSQL).
+    Migrate(MigrateArgs),
+}
+
+/// `migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// PostgreSQL URL (postgres://user:password@host:port/db).
+    #[arg(long, env = "KEYBOUND_DATABASE_URL", hide_env_values = true)]
+    pub database: String,
 }
 
 /// `verify-attestation`.
@@ -121,6 +134,16 @@ pub struct ServeArgs {
     /// Key prefix in Redis.
     #[arg(long, default_value = "keybound")]
     pub redis_prefix: String,
+    /// PostgreSQL URL of the credential registry (postgres://user:password@host:port/db),
+    /// shared by every node; run `keybound-server migrate` first. Default: the
+    /// registry is in Redis (with --redis) or in memory.
+    #[arg(long, env = "KEYBOUND_DATABASE_URL", hide_env_values = true)]
+    pub database: Option<String>,
+    /// File holding the operator's bearer secret (at least 16 bytes), which turns on
+    /// GET /v1/users/{userId}/keys, DELETE /v1/keys/{kid} and replacing a key. Or set
+    /// KEYBOUND_OPERATOR_TOKEN. Without either, those routes are off.
+    #[arg(long)]
+    pub operator_token_file: Option<PathBuf>,
     /// The token audience this server accepts.
     #[arg(long)]
     pub audience: String,
@@ -432,7 +455,8 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
             .ok_or_else(|| CliError::Usage("--signing-cert-sha256 takes 64 hex digits".into()))?;
         config.signing_cert_digests.push(digest);
     }
-    let stores = match &args.redis {
+    let operator = operator_secret(args.operator_token_file.as_deref())?;
+    let mut stores = match &args.redis {
         Some(url) => {
             let store = RedisStore::connect(
                 url,
@@ -445,6 +469,14 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
         }
         None => crate::store::memory::stores(),
     };
+    if let Some(url) = &args.database {
+        let registry = PgKeyRegistry::connect(url, crate::store::redis::DEFAULT_TIMEOUT)?;
+        registry
+            .check_schema()
+            .await
+            .map_err(|e| CliError::Usage(format!("database: {e}")))?;
+        stores.keys = Arc::new(registry);
+    }
     let mut state = AppState::new(
         config,
         stores,
@@ -453,6 +485,9 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
     );
     if args.allow_unattested {
         state = state.dangerous_allow_unattested();
+    }
+    if let Some(secret) = operator {
+        state = state.with_operator_secret(secret);
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -463,9 +498,45 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
         writeln!(stdout, "listening on http://{local}")?;
         stdout.flush()?;
     }
-    tracing::info!(%local, redis = args.redis.is_some(), "keybound-server listening");
+    tracing::info!(
+        %local,
+        redis = args.redis.is_some(),
+        database = args.database.is_some(),
+        "keybound-server listening"
+    );
     serve_connections(listener, app(state), shutdown_signal()).await;
     Ok(())
+}
+
+/// The operator secret from `file`, else from `KEYBOUND_OPERATOR_TOKEN`.
+fn operator_secret(file: Option<&Path>) -> Result<Option<OperatorSecret>, CliError> {
+    let text = match file {
+        Some(path) => Zeroizing::new(
+            String::from_utf8(read_file(path)?)
+                .map_err(|_| CliError::Usage(format!("{} is not UTF-8", path.display())))?,
+        ),
+        None => match std::env::var("KEYBOUND_OPERATOR_TOKEN") {
+            Ok(v) if !v.is_empty() => Zeroizing::new(v),
+            _ => return Ok(None),
+        },
+    };
+    OperatorSecret::new(&text)
+        .map(Some)
+        .map_err(|e| CliError::Usage(format!("operator secret: {e}")))
+}
+
+/// `migrate`: applies the missing migrations, printing each one's name.
+pub async fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<u8, CliError> {
+    let applied = crate::store::postgres::migrate(&args.database, Duration::from_secs(30))
+        .await
+        .map_err(|e| CliError::Usage(format!("database: {e}")))?;
+    if applied.is_empty() {
+        writeln!(out, "database schema is up to date")?;
+    }
+    for name in applied {
+        writeln!(out, "applied {name}")?;
+    }
+    Ok(0)
 }
 
 /// How long a client may take to send its request headers.

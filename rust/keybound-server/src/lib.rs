@@ -4,7 +4,8 @@
 //! HTTP API and the `keybound-server` command line.
 //!
 //! Modules: [`attestation`] (`der` → `chain` → `policy`, `revocation`),
-//! [`token`], [`store`] (`memory`, `redis`), [`http`], [`cli`], [`clock`].
+//! [`token`], [`store`] (`memory`, `redis`, `postgres`, `registry`), [`http`]
+//! (`manage`), [`cli`], [`clock`].
 //! See `SECURITY.md` beside this crate for the reasons behind the defaults.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -20,5 +21,7 @@ pub mod token;
 pub(crate) mod testdata;
 #[cfg(test)]
 pub(crate) mod testkeys;
+#[cfg(test)]
+pub(crate) mod testpg;
 #[cfg(test)]
 pub(crate) mod testredis;

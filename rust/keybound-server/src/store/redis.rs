@@ -11,10 +11,9 @@ use async_trait::async_trait;
 use keybound_protocol::VerifiedToken;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use super::{
-    nonce_key, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey, ReplayStore,
-    StoreError,
-};
+use super::{nonce_key, Challenge, ChallengeStore, Consumed, ReplayStore, StoreError};
+
+mod keys;
 
 /// Atomically: the challenge's value, and if it was unused ("1") it becomes
 /// "used:<consumer>" (keeping its TTL).
@@ -162,24 +161,5 @@ impl ReplayStore for RedisStore {
         let key = format!("{}:jti:{}:{}", self.prefix, token.kid(), token.claims().jti);
         self.set_nx_px(key, "1", ttl_ms(token.accept_until(), now_unix))
             .await
-    }
-}
-
-#[async_trait]
-impl KeyRegistry for RedisStore {
-    async fn register(&self, key: &RegisteredKey) -> Result<(), StoreError> {
-        let mut cmd = redis::cmd("SET");
-        cmd.arg(format!("{}:key:{}", self.prefix, key.kid()))
-            .arg(key.to_stored_json()?);
-        let _: String = self.run(cmd).await?;
-        Ok(())
-    }
-
-    async fn get(&self, kid: &str) -> Result<Option<RegisteredKey>, StoreError> {
-        let mut cmd = redis::cmd("GET");
-        cmd.arg(format!("{}:key:{kid}", self.prefix));
-        let json: Option<String> = self.run(cmd).await?;
-        json.map(|j| RegisteredKey::from_stored_json(&j))
-            .transpose()
     }
 }
