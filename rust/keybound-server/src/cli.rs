@@ -627,4 +627,6 @@ async fn shutdown_signal() {
 }
 
 #[cfg(test)]
+mod registry_tests;
+#[cfg(test)]
 mod tests;
