@@ -23,6 +23,7 @@ use crate::http::manage::OperatorSecret;
 use crate::http::{app, AppState, ServerConfig};
 use crate::store::memory::{MemoryKeyRegistry, MemoryReplayStore};
 use crate::store::postgres::PgKeyRegistry;
+use crate::store::redis::production::RedisOptions;
 use crate::store::redis::RedisStore;
 use crate::store::{KeyRegistry, RegisteredKey, StoreError};
 use crate::token::{NonceCheck, TokenVerifier};
@@ -134,6 +135,17 @@ pub struct ServeArgs {
     /// Key prefix in Redis.
     #[arg(long, default_value = "keybound")]
     pub redis_prefix: String,
+    /// PEM CA certificate(s) for a rediss:// (TLS) Redis; default: the system's roots.
+    #[arg(long)]
+    pub redis_ca_file: Option<PathBuf>,
+    /// Redis ACL user (overrides the URL's). The password comes from the URL or
+    /// KEYBOUND_REDIS_PASSWORD (never a flag: flags are visible to other local users).
+    #[arg(long, env = "KEYBOUND_REDIS_USERNAME")]
+    pub redis_username: Option<String>,
+    /// Start even if Redis's maxmemory-policy is not noeviction (Redis may then
+    /// silently drop challenges, seen token ids and, without --database, keys).
+    #[arg(long)]
+    pub redis_accept_eviction: bool,
     /// PostgreSQL URL of the credential registry (postgres://user:password@host:port/db),
     /// shared by every node; run `keybound-server migrate` first. Default: the
     /// registry is in Redis (with --redis) or in memory.
@@ -456,15 +468,29 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
         config.signing_cert_digests.push(digest);
     }
     let operator = operator_secret(args.operator_token_file.as_deref())?;
+    let mut redis_probe = None;
     let mut stores = match &args.redis {
         Some(url) => {
-            let store = RedisStore::connect(
-                url,
-                &args.redis_prefix,
+            let mut options = RedisOptions::new(
+                url.as_str(),
+                args.redis_prefix.as_str(),
                 crate::store::redis::DEFAULT_TIMEOUT,
-            )
-            .await?;
-            store.ping().await?;
+            );
+            options.ca_pem = args.redis_ca_file.as_deref().map(read_file).transpose()?;
+            options.username = args.redis_username.clone();
+            options.password = std::env::var("KEYBOUND_REDIS_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty())
+                .map(Zeroizing::new);
+            let store = RedisStore::connect_with(&options).await?;
+            match store.check_eviction_policy().await {
+                Ok(()) => {}
+                Err(risk) if args.redis_accept_eviction => {
+                    tracing::warn!(policy = risk.policy, "--redis-accept-eviction: {risk}");
+                }
+                Err(risk) => return Err(CliError::Usage(risk.to_string())),
+            }
+            redis_probe = Some(store.clone());
             store.stores()
         }
         None => crate::store::memory::stores(),
@@ -485,6 +511,10 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
     );
     if args.allow_unattested {
         state = state.dangerous_allow_unattested();
+    }
+    if let (Some(redis), Some(_)) = (redis_probe, &args.database) {
+        // The keys probe is PostgreSQL then: check Redis too.
+        state = state.with_readiness_probe("redis", Arc::new(redis));
     }
     if let Some(secret) = operator {
         state = state.with_operator_secret(secret);

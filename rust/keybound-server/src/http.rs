@@ -3,6 +3,8 @@
 //! | route | success | errors |
 //! |---|---|---|
 //! | `GET /` | 200 `{"status":"ok"}` | |
+//! | `GET /healthz` | 200 `{"status":"ok"}` (the process is up) | |
+//! | `GET /readyz` | 200 `{"status":"ready"}` (every store answers) | 503 `{"status":"unavailable","failing":[...]}` |
 //! | `POST /v1/challenges` | 201 `{"nonce","expiresAt"}` | 503 |
 //! | `POST /v1/keys` | 201 `{"kid","userId","securityLevel"}` | 400, 401, 403, 409, 413, 422, 503 |
 //! | `POST /v1/tokens/verify` | 200 `{"valid":true,"kid","userId","claims"}` | 400, 401, 413, 503 |
@@ -117,6 +119,7 @@ pub struct AppState {
     clock: Arc<dyn Clock>,
     allow_unattested: bool,
     operator: Option<Arc<manage::OperatorSecret>>,
+    probes: Vec<(&'static str, Arc<dyn KeyRegistry>)>,
 }
 
 impl AppState {
@@ -139,12 +142,20 @@ impl AppState {
             config: Arc::new(config),
             tokens,
             challenges: stores.challenges,
-            keys: stores.keys,
+            keys: stores.keys.clone(),
             chains: Arc::new(chains),
             clock,
             allow_unattested: false,
             operator: None,
+            probes: vec![("keys", stores.keys)],
         }
+    }
+
+    /// Also checks `store` in `GET /readyz` (e.g. the Redis of the
+    /// short-lived stores when the registry is in PostgreSQL).
+    pub fn with_readiness_probe(mut self, name: &'static str, store: Arc<dyn KeyRegistry>) -> Self {
+        self.probes.push((name, store));
+        self
     }
 
     /// Turns on the operator's registry routes ([`manage`]), which then
@@ -172,6 +183,8 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/", get(health))
+        .route("/healthz", get(health))
+        .route("/readyz", get(manage::ready))
         .route("/v1/challenges", post(create_challenge))
         .route("/v1/keys", post(register_key))
         .route("/v1/tokens/verify", post(verify_token));

@@ -25,3 +25,5 @@ pub(crate) mod testkeys;
 pub(crate) mod testpg;
 #[cfg(test)]
 pub(crate) mod testredis;
+#[cfg(test)]
+pub(crate) mod testredis_custom;

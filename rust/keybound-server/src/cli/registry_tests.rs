@@ -95,3 +95,34 @@ async fn a_weak_or_unreadable_operator_secret_refuses_to_start() {
     .is_none());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn serve_refuses_a_redis_that_evicts_unless_told_to_accept_it() {
+    use crate::testredis_custom::{free_port, CustomRedis};
+    let port = free_port();
+    let args: Vec<String> = [
+        "--port",
+        &port.to_string(),
+        "--maxmemory-policy",
+        "allkeys-lru",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let Some(_redis) = CustomRedis::start(port, &args) else {
+        return;
+    };
+    let url = format!("redis://127.0.0.1:{port}/");
+    let err = start(serve_args(&["--redis", &url])).await.unwrap();
+    let why = err.to_string();
+    assert!(
+        why.contains("allkeys-lru") && why.contains("noeviction") && why.contains("replayed"),
+        "{why}"
+    );
+    assert!(
+        start(serve_args(&["--redis", &url, "--redis-accept-eviction"]))
+            .await
+            .is_none(),
+        "the explicit flag accepts the risk"
+    );
+}

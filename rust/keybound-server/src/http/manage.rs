@@ -100,6 +100,27 @@ pub(super) fn key_json(key: &RegisteredKey) -> Value {
     })
 }
 
+/// `GET /readyz`: every store answers (each probe is bounded by its
+/// store's timeout; there are one or two).
+pub(super) async fn ready(State(state): State<AppState>) -> Response {
+    let mut failing = Vec::new();
+    for (name, store) in &state.probes {
+        if let Err(e) = store.ping().await {
+            tracing::warn!(store = name, error = %e, "not ready");
+            failing.push(*name);
+        }
+    }
+    if failing.is_empty() {
+        (StatusCode::OK, Json(json!({"status": "ready"}))).into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "unavailable", "failing": failing})),
+        )
+            .into_response()
+    }
+}
+
 pub(super) async fn list_user_keys(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -14,6 +14,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use super::{nonce_key, Challenge, ChallengeStore, Consumed, ReplayStore, StoreError};
 
 mod keys;
+pub mod production;
 
 /// Atomically: the challenge's value, and if it was unused ("1") it becomes
 /// "used:<consumer>" (keeping its TTL).
@@ -50,6 +51,15 @@ impl RedisStore {
     /// Fails if Redis cannot be reached within `timeout`.
     pub async fn connect(url: &str, prefix: &str, timeout: Duration) -> Result<Self, StoreError> {
         let client = redis::Client::open(url).map_err(unavailable)?;
+        Self::from_client(client, prefix, timeout).await
+    }
+
+    /// Connects with `client` (see [`production`] for TLS and ACL options).
+    async fn from_client(
+        client: redis::Client,
+        prefix: &str,
+        timeout: Duration,
+    ) -> Result<Self, StoreError> {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(timeout)
             .set_response_timeout(timeout)

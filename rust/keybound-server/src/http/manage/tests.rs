@@ -462,3 +462,60 @@ async fn redis_restarted_without_persistence_loses_no_registered_key() {
     assert_eq!(status, StatusCode::OK, "{got}");
     assert_eq!(got["userId"], "alice");
 }
+
+#[tokio::test]
+async fn healthz_is_up_and_readyz_follows_the_stores() {
+    let memory_node = node(memory::stores(), TrustRoots::google(), false);
+    assert_eq!(
+        call(&memory_node, "GET", "/healthz", None, None).await,
+        (StatusCode::OK, json!({"status": "ok"}))
+    );
+    assert_eq!(
+        call(&memory_node, "GET", "/readyz", None, None).await,
+        (StatusCode::OK, json!({"status": "ready"}))
+    );
+
+    let (Some(mut redis), Some(mut pg)) = (RedisServer::start(), PgServer::start()) else {
+        return;
+    };
+    migrate(&pg.url(), Duration::from_secs(10)).await.unwrap();
+    let store = RedisStore::connect(&redis.url(), "kbready", Duration::from_millis(500))
+        .await
+        .unwrap();
+    let mut stores = store.stores();
+    let registry = PgKeyRegistry::connect(&pg.url(), Duration::from_millis(800)).unwrap();
+    stores.keys = Arc::new(registry);
+    let state = AppState::new(
+        ServerConfig::new(AUD),
+        stores,
+        ChainVerifier::new(TrustRoots::google(), None),
+        Arc::new(FixedClock::new(NOW)),
+    )
+    .with_readiness_probe("redis", Arc::new(store));
+    let app = app(state);
+    assert_eq!(
+        call(&app, "GET", "/readyz", None, None).await,
+        (StatusCode::OK, json!({"status": "ready"}))
+    );
+    redis.stop();
+    assert_eq!(
+        call(&app, "GET", "/readyz", None, None).await,
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({"status": "unavailable", "failing": ["redis"]})
+        )
+    );
+    pg.stop();
+    assert_eq!(
+        call(&app, "GET", "/readyz", None, None).await,
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({"status": "unavailable", "failing": ["keys", "redis"]})
+        )
+    );
+    // Down stores do not make the process look dead.
+    assert_eq!(
+        call(&app, "GET", "/healthz", None, None).await,
+        (StatusCode::OK, json!({"status": "ok"}))
+    );
+}

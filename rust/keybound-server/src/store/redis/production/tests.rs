@@ -1,0 +1,157 @@
+use super::*;
+use crate::store::{Challenge, ChallengeStore as _};
+use crate::testredis_custom::{free_port, CustomRedis, TestPki};
+
+const TIMEOUT: Duration = Duration::from_millis(1500);
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[tokio::test]
+async fn only_noeviction_is_accepted_at_start() {
+    let cases = [
+        ("noeviction", true),
+        ("allkeys-lru", false),
+        ("volatile-lru", false),
+        ("allkeys-random", false),
+        ("volatile-ttl", false),
+    ];
+    for (policy, ok) in cases {
+        let port = free_port();
+        let Some(_redis) = CustomRedis::start(
+            port,
+            &args(&["--port", &port.to_string(), "--maxmemory-policy", policy]),
+        ) else {
+            return;
+        };
+        let store = RedisStore::connect_with(&RedisOptions::new(
+            format!("redis://127.0.0.1:{port}/"),
+            "kbev",
+            TIMEOUT,
+        ))
+        .await
+        .unwrap();
+        assert_eq!(store.eviction_policy().await.unwrap(), policy);
+        match store.check_eviction_policy().await {
+            Ok(()) => assert!(ok, "{policy} accepted"),
+            Err(risk) => {
+                assert!(!ok, "{policy} refused");
+                assert_eq!(risk.policy, policy);
+                let why = risk.to_string();
+                assert!(
+                    why.contains("noeviction") && why.contains("--redis-accept-eviction"),
+                    "{why}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn acl_credentials_come_from_the_url_or_the_options() {
+    let port = free_port();
+    let Some(_redis) = CustomRedis::start(
+        port,
+        &args(&[
+            "--port",
+            &port.to_string(),
+            // One config line per option: its words are separate arguments.
+            "--user",
+            "default",
+            "off",
+            "--user",
+            "keybound",
+            "on",
+            ">s3cret-pass",
+            "~*",
+            "&*",
+            "+@all",
+        ]),
+    ) else {
+        return;
+    };
+    let base = format!("redis://127.0.0.1:{port}/");
+    // No credentials, wrong ones: refused at connect, the password never in
+    // the error.
+    for (url, user, password) in [
+        (base.clone(), None, None),
+        (
+            format!("redis://keybound:wrong-pass@127.0.0.1:{port}/"),
+            None,
+            None,
+        ),
+        (base.clone(), Some("keybound"), Some("not-it")),
+    ] {
+        let mut o = RedisOptions::new(url, "kbacl", TIMEOUT);
+        o.username = user.map(str::to_owned);
+        o.password = password.map(|p| Zeroizing::new(p.to_owned()));
+        let err = RedisStore::connect_with(&o).await.unwrap_err();
+        assert!(matches!(err, StoreError::Unavailable(_)));
+        let text = format!("{err} {o:?}");
+        assert!(
+            !text.contains("wrong-pass") && !text.contains("not-it"),
+            "{text}"
+        );
+    }
+    // Right ones, in the URL or as options (the environment's route).
+    let from_url = RedisOptions::new(
+        format!("redis://keybound:s3cret-pass@127.0.0.1:{port}/"),
+        "kbacl",
+        TIMEOUT,
+    );
+    let mut from_options = RedisOptions::new(base, "kbacl", TIMEOUT);
+    from_options.username = Some("keybound".into());
+    from_options.password = Some(Zeroizing::new("s3cret-pass".into()));
+    for o in [from_url, from_options] {
+        let store = RedisStore::connect_with(&o).await.unwrap();
+        let c = Challenge::generate(100, 60).unwrap();
+        store.insert(&c, 100).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn rediss_with_the_harness_ca_works_and_other_cas_are_refused() {
+    let pki = TestPki::new();
+    let port = free_port();
+    let Some(_redis) = CustomRedis::start(
+        port,
+        &args(&[
+            "--port",
+            "0",
+            "--tls-port",
+            &port.to_string(),
+            "--tls-cert-file",
+            &pki.path("server.pem"),
+            "--tls-key-file",
+            &pki.path("server.key"),
+            "--tls-ca-cert-file",
+            &pki.path("ca.pem"),
+            "--tls-auth-clients",
+            "no",
+        ]),
+    ) else {
+        return;
+    };
+    let url = format!("rediss://127.0.0.1:{port}/");
+    let mut good = RedisOptions::new(url.clone(), "kbtls", TIMEOUT);
+    good.ca_pem = Some(std::fs::read(pki.path("ca.pem")).unwrap());
+    let store = RedisStore::connect_with(&good).await.unwrap();
+    let c = Challenge::generate(100, 60).unwrap();
+    store.insert(&c, 100).await.unwrap();
+    store.check_eviction_policy().await.unwrap();
+
+    // A CA that did not sign the server's certificate, the system roots,
+    // plain redis:// to the TLS port: all refused.
+    let mut other = RedisOptions::new(url.clone(), "kbtls", TIMEOUT);
+    other.ca_pem = Some(std::fs::read(pki.path("other-ca.pem")).unwrap());
+    let system = RedisOptions::new(url, "kbtls", TIMEOUT);
+    let plain = RedisOptions::new(format!("redis://127.0.0.1:{port}/"), "kbtls", TIMEOUT);
+    for o in [other, system, plain] {
+        assert!(RedisStore::connect_with(&o).await.is_err(), "{o:?}");
+    }
+    // A CA file with a plain URL is a usage mistake.
+    let mut mixed = RedisOptions::new(format!("redis://127.0.0.1:{port}/"), "kbtls", TIMEOUT);
+    mixed.ca_pem = good.ca_pem.clone();
+    assert!(RedisStore::connect_with(&mixed).await.is_err());
+}
