@@ -142,6 +142,9 @@ pub struct ServeArgs {
     /// KEYBOUND_REDIS_PASSWORD (never a flag: flags are visible to other local users).
     #[arg(long, env = "KEYBOUND_REDIS_USERNAME")]
     pub redis_username: Option<String>,
+    /// --redis names a Redis Cluster: a comma-separated list of seed node URLs.
+    #[arg(long)]
+    pub redis_cluster: bool,
     /// Start even if Redis's maxmemory-policy is not noeviction (Redis may then
     /// silently drop challenges, seen token ids and, without --database, keys).
     #[arg(long)]
@@ -482,7 +485,16 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
                 .ok()
                 .filter(|p| !p.is_empty())
                 .map(Zeroizing::new);
-            let store = RedisStore::connect_with(&options).await?;
+            let store = if args.redis_cluster {
+                let seeds: Vec<String> = url
+                    .split(',')
+                    .map(|u| u.trim().to_owned())
+                    .filter(|u| !u.is_empty())
+                    .collect();
+                RedisStore::connect_cluster(&seeds, &options).await?
+            } else {
+                RedisStore::connect_with(&options).await?
+            };
             match store.check_eviction_policy().await {
                 Ok(()) => {}
                 Err(risk) if args.redis_accept_eviction => {

@@ -124,3 +124,95 @@ impl Drop for TestPki {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// A Redis Cluster of three masters (no replicas) on loopback, created with
+/// `redis-cli --cluster create`, its node files in a temporary directory;
+/// stopped and removed on drop.
+pub(crate) struct RedisCluster {
+    _nodes: Vec<CustomRedis>,
+    dir: PathBuf,
+    pub ports: Vec<u16>,
+}
+
+impl RedisCluster {
+    pub(crate) fn urls(&self) -> Vec<String> {
+        self.ports
+            .iter()
+            .map(|p| format!("redis://127.0.0.1:{p}/"))
+            .collect()
+    }
+
+    pub(crate) fn start() -> Option<Self> {
+        let dir = std::env::temp_dir().join(format!(
+            "keybound-cluster-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut nodes = Vec::new();
+        let mut ports = Vec::new();
+        for i in 0..3 {
+            let port = free_port();
+            let args: Vec<String> = [
+                "--port".to_owned(),
+                port.to_string(),
+                "--cluster-enabled".into(),
+                "yes".into(),
+                "--cluster-config-file".into(),
+                dir.join(format!("nodes-{i}.conf"))
+                    .to_str()
+                    .unwrap()
+                    .to_owned(),
+                "--cluster-node-timeout".into(),
+                "5000".into(),
+                "--dir".into(),
+                dir.to_str().unwrap().to_owned(),
+            ]
+            .into();
+            nodes.push(CustomRedis::start(port, &args)?);
+            ports.push(port);
+        }
+        let cli = std::env::var("REDIS_CLI").unwrap_or_else(|_| "redis-cli".into());
+        let mut create = Command::new(&cli);
+        create.arg("--cluster").arg("create");
+        for p in &ports {
+            create.arg(format!("127.0.0.1:{p}"));
+        }
+        let out = create
+            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .output()
+            .expect("redis-cli (redis-tools) is needed for the cluster test");
+        assert!(
+            out.status.success(),
+            "redis-cli --cluster create failed: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        // Every node must agree the cluster is up (all slots covered).
+        let deadline = Instant::now() + Duration::from_secs(20);
+        for p in &ports {
+            loop {
+                let info = Command::new(&cli)
+                    .args(["-p", &p.to_string(), "cluster", "info"])
+                    .output()
+                    .unwrap();
+                if String::from_utf8_lossy(&info.stdout).contains("cluster_state:ok") {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "cluster did not come up");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        Some(Self {
+            _nodes: nodes,
+            dir,
+            ports,
+        })
+    }
+}
+
+impl Drop for RedisCluster {
+    fn drop(&mut self) {
+        self._nodes.clear();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

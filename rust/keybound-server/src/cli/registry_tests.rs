@@ -126,3 +126,20 @@ async fn serve_refuses_a_redis_that_evicts_unless_told_to_accept_it() {
         "the explicit flag accepts the risk"
     );
 }
+
+#[tokio::test]
+async fn serve_runs_on_a_redis_cluster() {
+    use crate::testredis_custom::RedisCluster;
+    let Some(cluster) = RedisCluster::start() else {
+        return;
+    };
+    let seeds = cluster.urls().join(",");
+    assert!(
+        start(serve_args(&["--redis", &seeds, "--redis-cluster"]))
+            .await
+            .is_none(),
+        "serves on the cluster"
+    );
+    // The same seeds without --redis-cluster are not one Redis URL.
+    assert!(start(serve_args(&["--redis", &seeds])).await.is_some());
+}

@@ -28,7 +28,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(1500);
 /// All three stores over one Redis connection (multiplexed, reconnecting).
 #[derive(Clone)]
 pub struct RedisStore {
-    conn: ConnectionManager,
+    conn: production::Conn,
     prefix: String,
     timeout: Duration,
 }
@@ -73,7 +73,7 @@ impl RedisStore {
         .map_err(|_| StoreError::Unavailable("connect timed out".into()))?
         .map_err(unavailable)?;
         Ok(Self {
-            conn,
+            conn: production::Conn::Single(conn),
             prefix: prefix.to_owned(),
             timeout,
         })

@@ -1,6 +1,11 @@
 //! Redis as it runs in production: `rediss://` (TLS, rustls, with the
 //! system's roots or a CA file), ACL user and password from the URL or the
-//! environment, and the `maxmemory-policy` check done at start.
+//! environment, Redis Cluster ([`RedisStore::connect_cluster`]), and the
+//! `maxmemory-policy` check done at start.
+//!
+//! On a Cluster every command and script keybound sends names one key, so
+//! each runs on the node owning that key's slot; a script that needs two
+//! keys must put them in one slot with a hash tag ([`hash_tag`]).
 //!
 //! Why the eviction check: keybound keeps challenges and seen jtis in
 //! Redis (and, without `--database`, the registered keys). Under any policy
@@ -11,7 +16,11 @@
 
 use std::time::Duration;
 
-use redis::{ConnectionAddr, IntoConnectionInfo as _, TlsCertificates};
+use redis::aio::{ConnectionLike, ConnectionManager};
+use redis::cluster_async::ClusterConnection;
+use redis::{
+    Cmd, ConnectionAddr, IntoConnectionInfo as _, Pipeline, RedisFuture, TlsCertificates, Value,
+};
 use zeroize::Zeroizing;
 
 use super::{unavailable, RedisStore};
@@ -59,6 +68,51 @@ impl RedisOptions {
             password: None,
         }
     }
+}
+
+/// The connection a [`RedisStore`] sends its commands on.
+#[derive(Clone)]
+pub(super) enum Conn {
+    /// One Redis (multiplexed, reconnecting).
+    Single(ConnectionManager),
+    /// A Redis Cluster (routes each command by its key's slot, follows
+    /// MOVED/ASK redirections).
+    Cluster(ClusterConnection),
+}
+
+impl ConnectionLike for Conn {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        match self {
+            Self::Single(c) => c.req_packed_command(cmd),
+            Self::Cluster(c) => c.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        cmd: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        match self {
+            Self::Single(c) => c.req_packed_commands(cmd, offset, count),
+            Self::Cluster(c) => c.req_packed_commands(cmd, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Self::Single(c) => c.get_db(),
+            Self::Cluster(c) => c.get_db(),
+        }
+    }
+}
+
+/// `{tag}`: Redis Cluster hashes only the part between the first `{` and
+/// the next `}`, so keys that share a tag share a slot (and one script may
+/// use them all). The tag is made brace-free so it cannot end early.
+pub fn hash_tag(tag: &str) -> String {
+    format!("{{{}}}", tag.replace(['{', '}'], "_"))
 }
 
 /// The Redis eviction policy keybound can run on.
@@ -115,7 +169,47 @@ impl RedisStore {
         Ok(store)
     }
 
-    /// Redis's `maxmemory-policy`.
+    /// Connects to a Redis Cluster through any of `nodes` (seed URLs,
+    /// `redis://` or `rediss://`); ACL and CA options as for
+    /// [`connect_with`](Self::connect_with) (`options.url` is ignored).
+    pub async fn connect_cluster(
+        nodes: &[String],
+        options: &RedisOptions,
+    ) -> Result<Self, StoreError> {
+        let mut builder = redis::cluster::ClusterClient::builder(nodes.iter().map(String::as_str))
+            .connection_timeout(options.timeout)
+            .response_timeout(options.timeout)
+            .retries(1);
+        if let Some(user) = &options.username {
+            builder = builder.username(user.clone());
+        }
+        if let Some(password) = &options.password {
+            builder = builder.password(password.as_str().to_owned());
+        }
+        if let Some(pem) = &options.ca_pem {
+            builder = builder.certs(TlsCertificates {
+                client_tls: None,
+                root_cert: Some(pem.clone()),
+            });
+        }
+        let client = builder.build().map_err(unavailable)?;
+        let conn = tokio::time::timeout(
+            options.timeout.saturating_mul(2),
+            client.get_async_connection(),
+        )
+        .await
+        .map_err(|_| StoreError::Unavailable("cluster connect timed out".into()))?
+        .map_err(unavailable)?;
+        let store = Self {
+            conn: Conn::Cluster(conn),
+            prefix: options.prefix.clone(),
+            timeout: options.timeout,
+        };
+        store.ping().await?;
+        Ok(store)
+    }
+
+    /// Redis's `maxmemory-policy` (on a Cluster: of the node that answers).
     pub async fn eviction_policy(&self) -> Result<String, StoreError> {
         let mut cmd = redis::cmd("CONFIG");
         cmd.arg("GET").arg("maxmemory-policy");

@@ -155,3 +155,92 @@ async fn rediss_with_the_harness_ca_works_and_other_cas_are_refused() {
     mixed.ca_pem = good.ca_pem.clone();
     assert!(RedisStore::connect_with(&mixed).await.is_err());
 }
+
+#[tokio::test]
+async fn a_three_master_cluster_serves_every_store_operation() {
+    use crate::clock::FixedClock;
+    use crate::store::registry::tests::contract;
+    use crate::store::{Consumed, KeyRegistry as _, RegisteredKey};
+    use crate::testkeys::{claims, DeviceKey};
+    use crate::testredis_custom::RedisCluster;
+    use crate::token::{NonceCheck, TokenVerifier};
+    use keybound_protocol::TokenError;
+    use std::sync::Arc;
+
+    let Some(cluster) = RedisCluster::start() else {
+        return;
+    };
+    let urls = cluster.urls();
+    // Any one node is enough to find the others.
+    let options = RedisOptions::new("", "kbcluster", TIMEOUT);
+    let store = RedisStore::connect_cluster(&urls[1..2], &options)
+        .await
+        .unwrap();
+    store.check_eviction_policy().await.unwrap();
+
+    // Many challenges, so their keys land on every master: each consumed
+    // exactly once.
+    let mut nonces = Vec::new();
+    for _ in 0..30 {
+        let c = Challenge::generate(1000, 60).unwrap();
+        store.insert(&c, 1000).await.unwrap();
+        nonces.push(c);
+    }
+    for c in &nonces {
+        assert_eq!(
+            store.consume(c.nonce(), "t", 1000).await.unwrap(),
+            Consumed::Now
+        );
+        assert_eq!(
+            store.consume(c.nonce(), "t", 1000).await.unwrap(),
+            Consumed::Already {
+                same_consumer: true
+            }
+        );
+    }
+    // The (used) challenges are kept until they expire: every master
+    // holds some of them.
+    for port in &cluster.ports {
+        let out = std::process::Command::new("redis-cli")
+            .args(["-p", &port.to_string(), "dbsize"])
+            .output()
+            .unwrap();
+        let n: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        assert!(n > 0, "master on {port} holds no key: keys did not spread");
+    }
+
+    contract(&store).await;
+
+    // Two verifiers (two nodes) on the cluster: one token accepted once.
+    let now = 1_800_000_000;
+    let clock = Arc::new(FixedClock::new(now));
+    let device = DeviceKey::generate();
+    let key = RegisteredKey::dangerous_unattested(device.jwk.clone(), now).for_user("u");
+    store.register(&key).await.unwrap();
+    let verifier = |s: &RedisStore| {
+        let s = Arc::new(s.clone());
+        TokenVerifier::new(
+            "aud",
+            clock.clone(),
+            s.clone(),
+            NonceCheck::Consume(s.clone()),
+            s,
+        )
+        .dangerous_accept_unattested()
+    };
+    let other = RedisStore::connect_cluster(&urls[2..3], &options)
+        .await
+        .unwrap();
+    let (a, b) = (verifier(&store), verifier(&other));
+    let c = Challenge::generate(now, 60).unwrap();
+    store.insert(&c, now).await.unwrap();
+    let token = device.token(&claims("aud", c.nonce(), now));
+    let (ra, rb) = tokio::join!(a.verify(&token, None), b.verify(&token, None));
+    let accepted = [&ra, &rb].iter().filter(|r| r.is_ok()).count();
+    assert_eq!(accepted, 1, "{ra:?} {rb:?}");
+    for r in [ra, rb] {
+        if let Err(e) = r {
+            assert_eq!(e, TokenError::Replayed);
+        }
+    }
+}
