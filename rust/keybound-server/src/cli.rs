@@ -65,6 +65,10 @@ pub struct MigrateArgs {
     /// PostgreSQL URL (postgres://user:password@host:port/db).
     #[arg(long, env = "KEYBOUND_DATABASE_URL", hide_env_values = true)]
     pub database: String,
+    /// PEM CA certificate(s) for TLS to PostgreSQL (with sslmode=require in the URL);
+    /// default: the system's roots.
+    #[arg(long)]
+    pub database_ca_file: Option<PathBuf>,
 }
 
 /// `verify-attestation`.
@@ -154,6 +158,10 @@ pub struct ServeArgs {
     /// registry is in Redis (with --redis) or in memory.
     #[arg(long, env = "KEYBOUND_DATABASE_URL", hide_env_values = true)]
     pub database: Option<String>,
+    /// PEM CA certificate(s) for TLS to PostgreSQL (with sslmode=require in the URL);
+    /// default: the system's roots.
+    #[arg(long)]
+    pub database_ca_file: Option<PathBuf>,
     /// File holding the operator's bearer secret (at least 16 bytes), which turns on
     /// GET /v1/users/{userId}/keys, DELETE /v1/keys/{kid} and replacing a key. Or set
     /// KEYBOUND_OPERATOR_TOKEN. Without either, those routes are off.
@@ -508,7 +516,13 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
         None => crate::store::memory::stores(),
     };
     if let Some(url) = &args.database {
-        let registry = PgKeyRegistry::connect(url, crate::store::redis::DEFAULT_TIMEOUT)?;
+        let ca = args
+            .database_ca_file
+            .as_deref()
+            .map(read_file)
+            .transpose()?;
+        let registry =
+            PgKeyRegistry::connect_with(url, crate::store::redis::DEFAULT_TIMEOUT, ca.as_deref())?;
         registry
             .check_schema()
             .await
@@ -569,9 +583,18 @@ fn operator_secret(file: Option<&Path>) -> Result<Option<OperatorSecret>, CliErr
 
 /// `migrate`: applies the missing migrations, printing each one's name.
 pub async fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<u8, CliError> {
-    let applied = crate::store::postgres::migrate(&args.database, Duration::from_secs(30))
-        .await
-        .map_err(|e| CliError::Usage(format!("database: {e}")))?;
+    let ca = args
+        .database_ca_file
+        .as_deref()
+        .map(read_file)
+        .transpose()?;
+    let applied = crate::store::postgres::migrate_with(
+        &args.database,
+        Duration::from_secs(30),
+        ca.as_deref(),
+    )
+    .await
+    .map_err(|e| CliError::Usage(format!("database: {e}")))?;
     if applied.is_empty() {
         writeln!(out, "database schema is up to date")?;
     }

@@ -80,6 +80,15 @@ impl PgServer {
     /// `None` (and a loud message) when PostgreSQL is not installed and
     /// this is not CI.
     pub(crate) fn start() -> Option<Self> {
+        Self::start_with(None)
+    }
+
+    /// With TLS on (`ssl=on`), serving `server.pem` / `server.key` of `pki`.
+    pub(crate) fn start_tls(pki: &crate::testredis_custom::TestPki) -> Option<Self> {
+        Self::start_with(Some(pki))
+    }
+
+    fn start_with(pki: Option<&crate::testredis_custom::TestPki>) -> Option<Self> {
         let bins = bin_dir();
         let initdb = program(&bins, "initdb");
         if Command::new(&initdb)
@@ -136,6 +145,33 @@ impl PgServer {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let mut tls_args = Vec::new();
+        if let Some(pki) = pki {
+            // PostgreSQL wants its key private to the server's user.
+            for name in ["server.pem", "server.key"] {
+                std::fs::copy(pki.path(name), dir.join(name)).unwrap();
+            }
+            let key = dir.join("server.key");
+            let mut chmod = Command::new("chmod");
+            chmod.arg("600").arg(&key);
+            assert!(chmod.status().unwrap().success());
+            if root {
+                let mut chown = Command::new("chown");
+                chown
+                    .arg("postgres:postgres")
+                    .arg(&key)
+                    .arg(dir.join("server.pem"));
+                assert!(chown.status().unwrap().success());
+            }
+            tls_args = vec![
+                "-c".to_owned(),
+                "ssl=on".to_owned(),
+                "-c".to_owned(),
+                format!("ssl_cert_file={}", dir.join("server.pem").display()),
+                "-c".to_owned(),
+                format!("ssl_key_file={}", key.display()),
+            ];
+        }
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -148,6 +184,7 @@ impl PgServer {
             .arg("-c")
             .arg(format!("unix_socket_directories={}", dir.display()))
             .args(["-c", "fsync=off", "-c", "max_connections=100"])
+            .args(&tls_args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

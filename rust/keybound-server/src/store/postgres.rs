@@ -2,7 +2,10 @@
 //! durable store several server nodes share. Redis (or memory) then keeps
 //! only what is short-lived: challenges and seen jtis.
 //!
-//! Driver: `tokio-postgres` with a `deadpool-postgres` pool. Every
+//! Driver: `tokio-postgres` with a `deadpool-postgres` pool, TLS through
+//! rustls (`tokio-postgres-rustls`): the URL's `sslmode` decides
+//! (`require` to insist; libpq's default `prefer` uses TLS when the server
+//! offers it), verified against the system's roots or a CA file. Every
 //! statement is a single atomic SQL statement: register is
 //! `INSERT ... ON CONFLICT (kid) DO NOTHING` (a kid is registered once),
 //! replace is an upsert whose `WHERE` refuses an unattested row over an
@@ -20,12 +23,13 @@
 //! proc-macro and configuration dependencies would double this module's
 //! build cost for what one function does.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use keybound_protocol::Jwk;
-use tokio_postgres::NoTls;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::registry::{
     AttestationSummary, KeyAssurance, KeyParts, KeyRegistry, RegisteredKey, Registration,
@@ -112,12 +116,57 @@ pub enum SchemaError {
     },
 }
 
+/// The TLS connector: certificates from `ca_pem` (PEM) if given, else the
+/// system's roots.
+fn tls(ca_pem: Option<&[u8]>) -> Result<MakeRustlsConnect, StoreError> {
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::CertificateDer;
+    let mut roots = rustls::RootCertStore::empty();
+    match ca_pem {
+        Some(pem) => {
+            for cert in CertificateDer::pem_slice_iter(pem) {
+                let cert = cert.map_err(|_| {
+                    StoreError::Unavailable("the database CA file is not PEM".into())
+                })?;
+                roots.add(cert).map_err(unavailable)?;
+            }
+            if roots.is_empty() {
+                return Err(StoreError::Unavailable(
+                    "the database CA file holds no certificate".into(),
+                ));
+            }
+        }
+        None => {
+            // Unreadable system certificates only matter if TLS is used.
+            let native = rustls_native_certs::load_native_certs();
+            roots.add_parsable_certificates(native.certs);
+        }
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(unavailable)?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(MakeRustlsConnect::new(config))
+}
+
 impl PgKeyRegistry {
+    /// [`connect_with`](Self::connect_with) the system's roots for TLS.
+    pub fn connect(url: &str, timeout: Duration) -> Result<Self, StoreError> {
+        Self::connect_with(url, timeout, None)
+    }
+
     /// A pool on `url` (`postgres://user:password@host:port/db`, or the
     /// libpq key=value form); each call waits at most `timeout`. Connects
     /// lazily: call [`ping`](KeyRegistry::ping) or
     /// [`check_schema`](Self::check_schema) to fail fast.
-    pub fn connect(url: &str, timeout: Duration) -> Result<Self, StoreError> {
+    pub fn connect_with(
+        url: &str,
+        timeout: Duration,
+        ca_pem: Option<&[u8]>,
+    ) -> Result<Self, StoreError> {
         let mut config: tokio_postgres::Config = url
             .parse()
             // The parse error names no secret.
@@ -130,7 +179,7 @@ impl PgKeyRegistry {
         }
         let manager = Manager::from_config(
             config,
-            NoTls,
+            tls(ca_pem)?,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -215,6 +264,15 @@ impl PgKeyRegistry {
 /// own transaction, under an advisory lock (two `migrate` runs at once are
 /// safe: the second waits, then finds nothing to do). Returns the names applied now.
 pub async fn migrate(url: &str, timeout: Duration) -> Result<Vec<&'static str>, SchemaError> {
+    migrate_with(url, timeout, None).await
+}
+
+/// [`migrate`], with `ca_pem` as the TLS roots.
+pub async fn migrate_with(
+    url: &str,
+    timeout: Duration,
+    ca_pem: Option<&[u8]>,
+) -> Result<Vec<&'static str>, SchemaError> {
     let config: tokio_postgres::Config = url
         .parse()
         .map_err(|e| StoreError::Unavailable(format!("bad database URL: {e}")))?;
@@ -222,7 +280,7 @@ pub async fn migrate(url: &str, timeout: Duration) -> Result<Vec<&'static str>, 
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(timeout);
     }
-    let (mut client, connection) = config.connect(NoTls).await.map_err(unavailable)?;
+    let (mut client, connection) = config.connect(tls(ca_pem)?).await.map_err(unavailable)?;
     let driver = tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::warn!(error = %e, "migration connection ended with an error");

@@ -66,7 +66,9 @@ async fn an_edited_migration_is_refused_and_a_down_database_is_unavailable() {
         return;
     };
     migrate(&pg.url(), TIMEOUT).await.unwrap();
-    let (client, conn) = tokio_postgres::connect(&pg.url(), NoTls).await.unwrap();
+    let (client, conn) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
     tokio::spawn(conn);
     client
         .execute(
@@ -98,4 +100,42 @@ async fn an_edited_migration_is_refused_and_a_down_database_is_unavailable() {
         PgKeyRegistry::connect("not a url", TIMEOUT),
         Err(StoreError::Unavailable(_))
     ));
+}
+
+#[tokio::test]
+async fn tls_to_postgres_is_verified_against_the_ca() {
+    let pki = crate::testredis_custom::TestPki::new();
+    let Some(pg) = PgServer::start_tls(&pki) else {
+        return;
+    };
+    let ca = std::fs::read(pki.path("ca.pem")).unwrap();
+    let other = std::fs::read(pki.path("other-ca.pem")).unwrap();
+    let url = format!("{}&sslmode=require", pg.url());
+    assert_eq!(
+        migrate_with(&url, TIMEOUT, Some(&ca)).await.unwrap(),
+        ["0001_keys.sql"]
+    );
+    let reg = PgKeyRegistry::connect_with(&url, TIMEOUT, Some(&ca)).unwrap();
+    reg.check_schema().await.unwrap();
+    let key = attested(DeviceKey::generate().jwk, "alice", 1);
+    assert_eq!(reg.register(&key).await.unwrap(), Registration::Registered);
+    // The session really is encrypted.
+    let client = reg.client().await.unwrap();
+    let row = client
+        .query_one(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(row.get::<_, bool>(0));
+    drop(client);
+
+    // Another CA, or the system's roots: the server's certificate is refused.
+    for ca in [Some(other.as_slice()), None] {
+        let reg = PgKeyRegistry::connect_with(&url, TIMEOUT, ca).unwrap();
+        assert!(matches!(reg.ping().await, Err(StoreError::Unavailable(_))));
+        assert!(migrate_with(&url, TIMEOUT, ca).await.is_err());
+    }
+    assert!(PgKeyRegistry::connect_with(&url, TIMEOUT, Some(b"not pem")).is_err());
 }
