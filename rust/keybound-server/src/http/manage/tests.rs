@@ -329,7 +329,11 @@ fn operator_secrets_are_long_enough_and_compared_whole() {
 
 /// Challenges in `redis`, keys in `pg`: one node.
 async fn shared_node(redis: &RedisServer, pg: &PgServer, roots: TrustRoots) -> Router {
-    let store = RedisStore::connect(&redis.url(), "kbnodes", Duration::from_millis(800))
+    shared_node_at(&redis.url(), pg, roots).await
+}
+
+async fn shared_node_at(redis_url: &str, pg: &PgServer, roots: TrustRoots) -> Router {
+    let store = RedisStore::connect(redis_url, "kbnodes", Duration::from_millis(800))
         .await
         .unwrap();
     let mut stores = store.stores();
@@ -438,27 +442,59 @@ async fn nodes_sharing_postgres_see_each_others_keys_and_revocations() {
 
 #[tokio::test]
 async fn redis_restarted_without_persistence_loses_no_registered_key() {
-    let (Some(mut redis), Some(pg)) = (RedisServer::start(), PgServer::start()) else {
+    use crate::testredis_custom::{free_port, CustomRedis};
+    let port = free_port();
+    // No persistence (the harness adds --save "" --appendonly no).
+    let redis_args = vec!["--port".to_owned(), port.to_string()];
+    let (Some(redis), Some(pg)) = (CustomRedis::start(port, &redis_args), PgServer::start()) else {
         return;
     };
+    let url = format!("redis://127.0.0.1:{port}/");
     migrate(&pg.url(), Duration::from_secs(10)).await.unwrap();
-    let probe = shared_node(&redis, &pg, TrustRoots::dangerous_custom(vec![])).await;
+    let probe = shared_node_at(&url, &pg, TrustRoots::dangerous_custom(vec![])).await;
     let n = nonce(&probe).await;
     let (chain, device, roots) = attested_device(&n);
-    let before = shared_node(&redis, &pg, roots.clone()).await;
+    let node = shared_node_at(&url, &pg, roots).await;
     let body = json!({"nonce": n, "attestationChain": chain, "userId": "alice"});
-    let (status, got) = call(&before, "POST", "/v1/keys", Some(body), None).await;
+    let (status, got) = call(&node, "POST", "/v1/keys", Some(body), None).await;
     assert_eq!(status, StatusCode::CREATED, "{got}");
+    let before_restart = nonce(&node).await;
 
-    // Redis (no persistence: the harness runs it with --save "" and
-    // --appendonly no) goes away; a new empty one takes its place.
-    redis.stop();
-    drop(before);
-    let Some(empty) = RedisServer::start() else {
+    // Redis restarts on the same port with nothing in it.
+    drop(redis);
+    let Some(_restarted) = CustomRedis::start(port, &redis_args) else {
         return;
     };
-    let after = shared_node(&empty, &pg, roots).await;
-    let (status, got) = verify(&after, &device).await;
+    // The same node reconnects on its own (bounded wait).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, _) = call(&node, "POST", "/v1/challenges", None, None).await;
+        if status == StatusCode::CREATED {
+            break;
+        }
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(std::time::Instant::now() < deadline, "no reconnect");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Redis really lost its state: the challenge issued before is gone...
+    let stale = device.token(&claims(AUD, &before_restart, NOW));
+    let (status, got) = call(
+        &node,
+        "POST",
+        "/v1/tokens/verify",
+        Some(json!({"token": stale})),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, got),
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"valid": false, "error": "nonce_mismatch"})
+        )
+    );
+    // ...but the key, in PostgreSQL, still verifies: nobody must enrol again.
+    let (status, got) = verify(&node, &device).await;
     assert_eq!(status, StatusCode::OK, "{got}");
     assert_eq!(got["userId"], "alice");
 }
