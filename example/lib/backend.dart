@@ -85,16 +85,25 @@ class Backend {
   /// `POST /v1/keys`: registers an enrolled key. With an attestation chain
   /// the backend verifies it against Google's roots; without one (only a
   /// backend started with `--allow-unattested` accepts that) the JWK is sent.
+  /// The account the key is registered for: your backend's user id (this
+  /// example has a single demo user).
+  static const userId = 'example-user';
+
   Future<String> registerKey(String nonce, KeyRegistration registration) async {
     final body = registration.attestationChain.isNotEmpty
         ? {
             'nonce': nonce,
+            'userId': userId,
             'attestationChain': [
               for (final der in registration.attestationChain)
                 base64Encode(der),
             ],
           }
-        : {'nonce': nonce, 'jwk': jsonDecode(registration.publicKeyJwk)};
+        : {
+            'nonce': nonce,
+            'userId': userId,
+            'jwk': jsonDecode(registration.publicKeyJwk),
+          };
     final json = await _post('/v1/keys', body, accept: const {201});
     return '${json['kid']} (${json['securityLevel'] ?? 'unattested'})';
   }

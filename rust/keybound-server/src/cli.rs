@@ -13,13 +13,17 @@ use base64::Engine as _;
 use clap::{Args, Parser, Subcommand};
 use keybound_protocol::{Jwk, TokenError};
 use serde_json::{json, Value};
+use zeroize::Zeroizing;
 
 use crate::attestation::chain::{parse_chain, read_chain, ChainVerifier, TrustRoots};
 use crate::attestation::der::KeyDescription;
 use crate::attestation::{KeyPolicy, RevocationList};
 use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::http::manage::OperatorSecret;
 use crate::http::{app, AppState, ServerConfig};
 use crate::store::memory::{MemoryKeyRegistry, MemoryReplayStore};
+use crate::store::postgres::PgKeyRegistry;
+use crate::store::redis::production::RedisOptions;
 use crate::store::redis::RedisStore;
 use crate::store::{KeyRegistry, RegisteredKey, StoreError};
 use crate::token::{NonceCheck, TokenVerifier};
@@ -51,6 +55,20 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Serve the HTTP API.
     Serve(ServeArgs),
+    /// Apply the credential registry's database migrations (PostgreSQL).
+    Migrate(MigrateArgs),
+}
+
+/// `migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// PostgreSQL URL (postgres://user:password@host:port/db).
+    #[arg(long, env = "KEYBOUND_DATABASE_URL", hide_env_values = true)]
+    pub database: String,
+    /// PEM CA certificate(s) for TLS to PostgreSQL (with sslmode=require in the URL);
+    /// default: the system's roots.
+    #[arg(long)]
+    pub database_ca_file: Option<PathBuf>,
 }
 
 /// `verify-attestation`.
@@ -121,6 +139,34 @@ pub struct ServeArgs {
     /// Key prefix in Redis.
     #[arg(long, default_value = "keybound")]
     pub redis_prefix: String,
+    /// PEM CA certificate(s) for a rediss:// (TLS) Redis; default: the system's roots.
+    #[arg(long)]
+    pub redis_ca_file: Option<PathBuf>,
+    /// Redis ACL user (overrides the URL's). The password comes from the URL or
+    /// KEYBOUND_REDIS_PASSWORD (never a flag: flags are visible to other local users).
+    #[arg(long, env = "KEYBOUND_REDIS_USERNAME")]
+    pub redis_username: Option<String>,
+    /// --redis names a Redis Cluster: a comma-separated list of seed node URLs.
+    #[arg(long)]
+    pub redis_cluster: bool,
+    /// Start even if Redis's maxmemory-policy is not noeviction (Redis may then
+    /// silently drop challenges, seen token ids and, without --database, keys).
+    #[arg(long)]
+    pub redis_accept_eviction: bool,
+    /// PostgreSQL URL of the credential registry (postgres://user:password@host:port/db),
+    /// shared by every node; run `keybound-server migrate` first. Default: the
+    /// registry is in Redis (with --redis) or in memory.
+    #[arg(long, env = "KEYBOUND_DATABASE_URL", hide_env_values = true)]
+    pub database: Option<String>,
+    /// PEM CA certificate(s) for TLS to PostgreSQL (with sslmode=require in the URL);
+    /// default: the system's roots.
+    #[arg(long)]
+    pub database_ca_file: Option<PathBuf>,
+    /// File holding the operator's bearer secret (at least 16 bytes), which turns on
+    /// GET /v1/users/{userId}/keys, DELETE /v1/keys/{kid} and replacing a key. Or set
+    /// KEYBOUND_OPERATOR_TOKEN. Without either, those routes are off.
+    #[arg(long)]
+    pub operator_token_file: Option<PathBuf>,
     /// The token audience this server accepts.
     #[arg(long)]
     pub audience: String,
@@ -438,19 +484,57 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
             .ok_or_else(|| CliError::Usage("--signing-cert-sha256 takes 64 hex digits".into()))?;
         config.signing_cert_digests.push(digest);
     }
-    let stores = match &args.redis {
+    let operator = operator_secret(args.operator_token_file.as_deref())?;
+    let mut redis_probe = None;
+    let mut stores = match &args.redis {
         Some(url) => {
-            let store = RedisStore::connect(
-                url,
-                &args.redis_prefix,
+            let mut options = RedisOptions::new(
+                url.as_str(),
+                args.redis_prefix.as_str(),
                 crate::store::redis::DEFAULT_TIMEOUT,
-            )
-            .await?;
-            store.ping().await?;
+            );
+            options.ca_pem = args.redis_ca_file.as_deref().map(read_file).transpose()?;
+            options.username = args.redis_username.clone();
+            options.password = std::env::var("KEYBOUND_REDIS_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty())
+                .map(Zeroizing::new);
+            let store = if args.redis_cluster {
+                let seeds: Vec<String> = url
+                    .split(',')
+                    .map(|u| u.trim().to_owned())
+                    .filter(|u| !u.is_empty())
+                    .collect();
+                RedisStore::connect_cluster(&seeds, &options).await?
+            } else {
+                RedisStore::connect_with(&options).await?
+            };
+            match store.check_eviction_policy().await {
+                Ok(()) => {}
+                Err(risk) if args.redis_accept_eviction => {
+                    tracing::warn!(policy = risk.policy, "--redis-accept-eviction: {risk}");
+                }
+                Err(risk) => return Err(CliError::Usage(risk.to_string())),
+            }
+            redis_probe = Some(store.clone());
             store.stores()
         }
         None => crate::store::memory::stores(),
     };
+    if let Some(url) = &args.database {
+        let ca = args
+            .database_ca_file
+            .as_deref()
+            .map(read_file)
+            .transpose()?;
+        let registry =
+            PgKeyRegistry::connect_with(url, crate::store::redis::DEFAULT_TIMEOUT, ca.as_deref())?;
+        registry
+            .check_schema()
+            .await
+            .map_err(|e| CliError::Usage(format!("database: {e}")))?;
+        stores.keys = Arc::new(registry);
+    }
     let mut state = AppState::new(
         config,
         stores,
@@ -459,6 +543,13 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
     );
     if args.allow_unattested {
         state = state.dangerous_allow_unattested();
+    }
+    if let (Some(redis), Some(_)) = (redis_probe, &args.database) {
+        // The keys probe is PostgreSQL then: check Redis too.
+        state = state.with_readiness_probe("redis", Arc::new(redis));
+    }
+    if let Some(secret) = operator {
+        state = state.with_operator_secret(secret);
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -469,13 +560,58 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
         writeln!(stdout, "listening on http://{local}")?;
         stdout.flush()?;
     }
-    tracing::info!(%local, redis = args.redis.is_some(), "keybound-server listening");
+    tracing::info!(
+        %local,
+        redis = args.redis.is_some(),
+        database = args.database.is_some(),
+        "keybound-server listening"
+    );
     let limits = crate::conn::ConnectionLimits {
         max_per_address: usize::try_from(args.max_connections_per_address).unwrap_or(usize::MAX),
         ..crate::conn::ConnectionLimits::default()
     };
     crate::conn::serve(listener, app(state), limits, shutdown_signal()).await;
     Ok(())
+}
+
+/// The operator secret from `file`, else from `KEYBOUND_OPERATOR_TOKEN`.
+fn operator_secret(file: Option<&Path>) -> Result<Option<OperatorSecret>, CliError> {
+    let text = match file {
+        Some(path) => Zeroizing::new(
+            String::from_utf8(read_file(path)?)
+                .map_err(|_| CliError::Usage(format!("{} is not UTF-8", path.display())))?,
+        ),
+        None => match std::env::var("KEYBOUND_OPERATOR_TOKEN") {
+            Ok(v) if !v.is_empty() => Zeroizing::new(v),
+            _ => return Ok(None),
+        },
+    };
+    OperatorSecret::new(&text)
+        .map(Some)
+        .map_err(|e| CliError::Usage(format!("operator secret: {e}")))
+}
+
+/// `migrate`: applies the missing migrations, printing each one's name.
+pub async fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<u8, CliError> {
+    let ca = args
+        .database_ca_file
+        .as_deref()
+        .map(read_file)
+        .transpose()?;
+    let applied = crate::store::postgres::migrate_with(
+        &args.database,
+        Duration::from_secs(30),
+        ca.as_deref(),
+    )
+    .await
+    .map_err(|e| CliError::Usage(format!("database: {e}")))?;
+    if applied.is_empty() {
+        writeln!(out, "database schema is up to date")?;
+    }
+    for name in applied {
+        writeln!(out, "applied {name}")?;
+    }
+    Ok(0)
 }
 
 pub use crate::conn::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
@@ -521,5 +657,7 @@ async fn shutdown_signal() {
     tokio::time::sleep(Duration::from_millis(10)).await;
 }
 
+#[cfg(test)]
+mod registry_tests;
 #[cfg(test)]
 mod tests;

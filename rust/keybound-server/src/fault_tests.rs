@@ -69,9 +69,13 @@ async fn challenge(app: &Router) -> (StatusCode, Option<String>) {
 
 async fn register(app: &Router, key: &DeviceKey, nonce: &str) -> StatusCode {
     let jwk: Value = serde_json::from_str(&key.jwk.to_json()).unwrap();
-    call(app, "/v1/keys", Some(json!({"nonce": nonce, "jwk": jwk})))
-        .await
-        .0
+    call(
+        app,
+        "/v1/keys",
+        Some(json!({"nonce": nonce, "jwk": jwk, "userId": "fault-user"})),
+    )
+    .await
+    .0
 }
 
 async fn verify(app: &Router, token: &str) -> (StatusCode, Value, Duration) {

@@ -3,9 +3,14 @@
 //! | route | success | errors |
 //! |---|---|---|
 //! | `GET /` | 200 `{"status":"ok"}` | |
+//! | `GET /healthz` | 200 `{"status":"ok"}` (the process is up) | |
+//! | `GET /readyz` | 200 `{"status":"ready"}` (every store answers) | 503 `{"status":"unavailable","failing":[...]}` |
 //! | `POST /v1/challenges` | 201 `{"nonce","expiresAt"}` | 503 |
-//! | `POST /v1/keys` | 201 `{"kid","securityLevel"}` | 400, 403, 413, 415, 422, 503 |
-//! | `POST /v1/tokens/verify` | 200 `{"valid":true,"kid","claims"}` | 400, 401, 413, 415, 503 |
+//! | `POST /v1/keys` | 201 `{"kid","userId","securityLevel"}` | 400, 401, 403, 409, 413, 415, 422, 503 |
+//! | `POST /v1/tokens/verify` | 200 `{"valid":true,"kid","userId","claims"}` | 400, 401, 413, 415, 503 |
+//!
+//! and, with an operator secret configured, the registry routes of
+//! [`manage`] (`GET /v1/users/{userId}/keys`, `DELETE /v1/keys/{kid}`).
 //!
 //! Before any handler runs, a request whose declared `Content-Length`
 //! exceeds [`MAX_BODY_BYTES`] is answered 413 `body_too_large` at once
@@ -27,7 +32,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use base64::Engine as _;
 use keybound_protocol::{Jwk, TokenError, MAX_TOKEN_BYTES};
@@ -40,7 +45,8 @@ use crate::attestation::policy::{verify_attestation, AttestationError};
 use crate::attestation::{ChainVerifier, KeyPolicy};
 use crate::clock::Clock;
 use crate::store::{
-    Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey, StoreError, Stores,
+    is_valid_user_id, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey,
+    Registration, Replacement, StoreError, Stores,
 };
 use crate::token::{NonceCheck, TokenVerifier};
 
@@ -119,6 +125,8 @@ pub struct AppState {
     chains: Arc<ChainVerifier>,
     clock: Arc<dyn Clock>,
     allow_unattested: bool,
+    operator: Option<Arc<manage::OperatorSecret>>,
+    probes: Vec<(&'static str, Arc<dyn KeyRegistry>)>,
 }
 
 impl AppState {
@@ -141,11 +149,27 @@ impl AppState {
             config: Arc::new(config),
             tokens,
             challenges: stores.challenges,
-            keys: stores.keys,
+            keys: stores.keys.clone(),
             chains: Arc::new(chains),
             clock,
             allow_unattested: false,
+            operator: None,
+            probes: vec![("keys", stores.keys)],
         }
+    }
+
+    /// Also checks `store` in `GET /readyz` (e.g. the Redis of the
+    /// short-lived stores when the registry is in PostgreSQL).
+    pub fn with_readiness_probe(mut self, name: &'static str, store: Arc<dyn KeyRegistry>) -> Self {
+        self.probes.push((name, store));
+        self
+    }
+
+    /// Turns on the operator's registry routes ([`manage`]), which then
+    /// require `Authorization: Bearer <secret>`.
+    pub fn with_operator_secret(mut self, secret: manage::OperatorSecret) -> Self {
+        self.operator = Some(Arc::new(secret));
+        self
     }
 
     /// Lets `POST /v1/keys` register a bare JWK without attestation. For
@@ -164,11 +188,20 @@ impl AppState {
 
 /// The router with its limits.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .route("/", get(health))
+        .route("/healthz", get(health))
+        .route("/readyz", get(manage::ready))
         .route("/v1/challenges", post(create_challenge))
         .route("/v1/keys", post(register_key))
-        .route("/v1/tokens/verify", post(verify_token))
+        .route("/v1/tokens/verify", post(verify_token));
+    if state.operator.is_some() {
+        // Off (404) unless an operator secret is configured.
+        router = router
+            .route("/v1/users/{user_id}/keys", get(manage::list_user_keys))
+            .route("/v1/keys/{kid}", delete(manage::revoke_key));
+    }
+    router
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(check_body_headers))
         .layer(TimeoutLayer::with_status_code(
@@ -192,6 +225,21 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// A bare JWK was sent without `--allow-unattested`: 403.
     UnattestedNotAllowed,
+    /// `POST /v1/keys` without `userId`: 400 `missing_user_id`.
+    MissingUserId,
+    /// A `userId` that is empty, too long or has control characters: 400
+    /// `invalid_user_id`.
+    InvalidUserId,
+    /// The kid is already registered (or revoked): 409 `key_exists`.
+    KeyExists,
+    /// An unattested key may not replace an attested one: 409
+    /// `downgrade_refused`.
+    Downgrade,
+    /// An operator route without the operator's bearer secret: 401
+    /// `unauthorized`.
+    Unauthorized,
+    /// No key with this kid (operator routes): 404 `unknown_key`.
+    KeyNotFound,
     /// The JWK is not a P-256 public key: 422 `invalid_jwk`.
     InvalidJwk,
     /// The registration nonce is not a live challenge: 422 `nonce_mismatch`.
@@ -213,6 +261,12 @@ impl ApiError {
             Self::BodyTooLarge => "body_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::UnattestedNotAllowed => "unattested_not_allowed",
+            Self::MissingUserId => "missing_user_id",
+            Self::InvalidUserId => "invalid_user_id",
+            Self::KeyExists => "key_exists",
+            Self::Downgrade => "downgrade_refused",
+            Self::Unauthorized => "unauthorized",
+            Self::KeyNotFound => "unknown_key",
             Self::InvalidJwk => "invalid_jwk",
             Self::NonceMismatch => "nonce_mismatch",
             Self::Attestation(e) => e.code(),
@@ -244,7 +298,19 @@ impl IntoResponse for ApiError {
                 StatusCode::UNAUTHORIZED,
                 json!({"valid": false, "error": code}),
             ),
-            Self::MalformedRequest => (StatusCode::BAD_REQUEST, json!({"error": code})),
+            Self::MalformedRequest | Self::MissingUserId | Self::InvalidUserId => {
+                (StatusCode::BAD_REQUEST, json!({"error": code}))
+            }
+            Self::KeyExists | Self::Downgrade => (StatusCode::CONFLICT, json!({"error": code})),
+            Self::KeyNotFound => (StatusCode::NOT_FOUND, json!({"error": code})),
+            Self::Unauthorized => {
+                return (
+                    StatusCode::UNAUTHORIZED,
+                    [(axum::http::header::WWW_AUTHENTICATE, "Bearer")],
+                    Json(json!({"error": code})),
+                )
+                    .into_response()
+            }
             Self::BodyTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, json!({"error": code})),
             Self::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({"error": code}))
@@ -341,6 +407,12 @@ async fn create_challenge(State(state): State<AppState>) -> Result<Response, Api
 #[serde(deny_unknown_fields)]
 struct RegisterRequest {
     nonce: String,
+    /// The account the app's backend vouches for.
+    #[serde(rename = "userId")]
+    user_id: Option<String>,
+    /// Replace an existing record (operator only).
+    #[serde(default)]
+    replace: bool,
     #[serde(rename = "attestationChain")]
     attestation_chain: Option<Vec<String>>,
     jwk: Option<serde_json::Value>,
@@ -362,11 +434,19 @@ fn decode_cert_b64(s: &str) -> Result<Vec<u8>, ApiError> {
 
 async fn register_key(
     State(state): State<AppState>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let req: RegisterRequest = parse(&body?)?;
     if req.nonce.is_empty() || req.nonce.len() > keybound_protocol::MAX_NONCE_CHARS {
         return Err(ApiError::MalformedRequest);
+    }
+    let user_id = req.user_id.ok_or(ApiError::MissingUserId)?;
+    if !is_valid_user_id(&user_id) {
+        return Err(ApiError::InvalidUserId);
+    }
+    if req.replace {
+        manage::authorize(&state, &headers)?;
     }
     let now = state.clock.now_unix();
     let key = match (req.attestation_chain, req.jwk) {
@@ -406,6 +486,18 @@ async fn register_key(
         }
         _ => return Err(ApiError::MalformedRequest),
     };
+    let key = key.for_user(user_id);
+    // A kid is registered once: refuse before using up the challenge (a
+    // refused request changes nothing). The store's insert-if-absent below
+    // settles a race between two registrations of one kid.
+    let existing = state.keys.get(key.kid()).await.map_err(ApiError::Store)?;
+    match (&existing, req.replace) {
+        (Some(_), false) => return Err(ApiError::KeyExists),
+        (Some(old), true) if old.assurance().is_attested() && !key.assurance().is_attested() => {
+            return Err(ApiError::Downgrade)
+        }
+        _ => {}
+    }
     // Only a key that passed is allowed to use up the challenge.
     let consumer = format!("registration:{}", key.kid());
     let consumed = state
@@ -416,15 +508,30 @@ async fn register_key(
     if consumed != Consumed::Now {
         return Err(ApiError::NonceMismatch);
     }
-    state.keys.register(&key).await.map_err(ApiError::Store)?;
+    if req.replace {
+        match state.keys.replace(&key).await.map_err(ApiError::Store)? {
+            Replacement::Replaced => {}
+            Replacement::Downgrade => return Err(ApiError::Downgrade),
+        }
+    } else {
+        match state.keys.register(&key).await.map_err(ApiError::Store)? {
+            Registration::Registered => {}
+            Registration::AlreadyRegistered => return Err(ApiError::KeyExists),
+        }
+    }
     tracing::info!(
         kid = key.kid(),
         level = key.assurance().as_str(),
+        replaced = req.replace,
         "key registered"
     );
     Ok((
         StatusCode::CREATED,
-        Json(json!({"kid": key.kid(), "securityLevel": key.assurance().as_str()})),
+        Json(json!({
+            "kid": key.kid(),
+            "userId": key.user_id(),
+            "securityLevel": key.assurance().as_str(),
+        })),
     )
         .into_response())
 }
@@ -453,12 +560,27 @@ async fn verify_token(
         .map_err(ApiError::Token)?;
     let claims = serde_json::to_value(accepted.token().claims())
         .map_err(|_| ApiError::Internal("claims not serializable"))?;
+    // Bookkeeping only: the token is accepted whether or not this is noted.
+    if let Err(e) = state
+        .keys
+        .touch(accepted.token().kid(), state.clock.now_unix())
+        .await
+    {
+        tracing::warn!(error = %e, "could not note the key's last use");
+    }
     Ok((
         StatusCode::OK,
-        Json(json!({"valid": true, "kid": accepted.token().kid(), "claims": claims})),
+        Json(json!({
+            "valid": true,
+            "kid": accepted.token().kid(),
+            "userId": accepted.key().user_id(),
+            "claims": claims,
+        })),
     )
         .into_response())
 }
+
+pub mod manage;
 
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,8 @@
 //! HTTP API and the `keybound-server` command line.
 //!
 //! Modules: [`attestation`] (`der` → `chain` → `policy`, `revocation`),
-//! [`token`], [`store`] (`memory`, `redis`), [`http`], [`conn`] (the accept loop), [`cli`], [`clock`].
+//! [`token`], [`store`] (`memory`, `redis`, `postgres`, `registry`), [`http`]
+//! (`manage`), [`conn`] (the accept loop), [`cli`], [`clock`].
 //! See `SECURITY.md` beside this crate for the reasons behind the defaults.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -26,6 +27,10 @@ pub(crate) mod testdata;
 #[cfg(test)]
 pub(crate) mod testkeys;
 #[cfg(test)]
+pub(crate) mod testpg;
+#[cfg(test)]
 pub(crate) mod testproxy;
 #[cfg(test)]
 pub(crate) mod testredis;
+#[cfg(test)]
+pub(crate) mod testredis_custom;

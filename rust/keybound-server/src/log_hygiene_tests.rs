@@ -187,18 +187,18 @@ async fn no_secret_reaches_the_logs_at_trace() {
     let (status, body) = json_post(
         addr,
         "/v1/keys",
-        &json!({"nonce": reg_nonce, "attestationChain": chain}),
+        &json!({"nonce": reg_nonce, "attestationChain": chain, "userId": "hygiene-user"}),
     )
     .await;
     assert_eq!(status, 201, "{body}");
-    // The same chain again: a refused registration.
+    // The same chain again: a refused registration (the kid exists).
     let (status, _) = json_post(
         addr,
         "/v1/keys",
-        &json!({"nonce": reg_nonce, "attestationChain": chain}),
+        &json!({"nonce": reg_nonce, "attestationChain": chain, "userId": "hygiene-user"}),
     )
     .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 409);
     secret("registration nonce", text_forms(&reg_nonce));
     for der in &synth.ders {
         secret("attestation certificate", byte_forms(der));
@@ -212,8 +212,12 @@ async fn no_secret_reaches_the_logs_at_trace() {
     let bare = DeviceKey::generate();
     let bare_nonce = nonce(addr).await;
     let jwk: Value = serde_json::from_str(&bare.jwk.to_json()).unwrap();
-    let (status, body) =
-        json_post(addr, "/v1/keys", &json!({"nonce": bare_nonce, "jwk": jwk})).await;
+    let (status, body) = json_post(
+        addr,
+        "/v1/keys",
+        &json!({"nonce": bare_nonce, "jwk": jwk, "userId": "hygiene-user"}),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     secret("bare nonce", text_forms(&bare_nonce));
     secret("bare JWK x", text_forms(&bare.jwk.x));

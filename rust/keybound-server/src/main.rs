@@ -42,6 +42,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let mut stdin = std::io::stdin().lock();
             runtime.block_on(cli::verify_token(args, &mut stdin, &mut stdout))?
         }
+        Command::Migrate(args) => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(cli::migrate(args, &mut stdout))?
+        }
         Command::Serve(args) => {
             drop(stdout);
             let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -2,8 +2,9 @@
 //! [`keybound_protocol::verify`] (which does every stateless stage).
 //!
 //! Order (docs/token-format.md): size → segments → header → the `kid` is looked
-//! up in the [`KeyRegistry`] (absent, or registered without attestation
-//! unless [`TokenVerifier::dangerous_accept_unattested`]: `unknown_key`) →
+//! up in the [`KeyRegistry`] (absent, revoked, or registered without
+//! attestation unless [`TokenVerifier::dangerous_accept_unattested`]:
+//! `unknown_key`) →
 //! signature → claims →
 //! time → aud → txn → then, in ONE atomic step of the [`ChallengeStore`]
 //! ([`ChallengeStore::consume_for_token`]): (kid, jti) already accepted, or
@@ -131,6 +132,10 @@ impl TokenVerifier {
             .await
             .map_err(|e| store_failed("key_registry", &e))?
             .ok_or(TokenError::UnknownKey)?;
+        if key.is_revoked() {
+            // Revoked (DELETE /v1/keys/{kid}): unknown from then on.
+            return Err(TokenError::UnknownKey);
+        }
         if key.assurance() == KeyAssurance::Unattested && !self.accept_unattested {
             tracing::warn!(
                 kid = key.kid(),

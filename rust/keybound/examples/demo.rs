@@ -38,6 +38,8 @@ use serde_json::{json, Value};
 
 const AUDIENCE: &str = "https://bank.example/keybound";
 const ALIAS: &str = "demo";
+/// The account the demo registers its key for (the app backend's user id).
+const DEMO_USER: &str = "demo-user";
 
 /// The reference server, killed when dropped.
 struct Server {
@@ -240,7 +242,7 @@ fn main() -> Result<()> {
                 .collect();
             let (code, body) = s.post(
                 "/v1/keys",
-                &json!({"nonce": reg_nonce, "attestationChain": chain}),
+                &json!({"nonce": reg_nonce, "userId": DEMO_USER, "attestationChain": chain}),
             )?;
             println!(
                 "    attested registration with the host's self-signed chain: HTTP {code} {}",
@@ -253,7 +255,10 @@ fn main() -> Result<()> {
         // Neither stand-in has a Google-rooted attestation: register the
         // bare public key, which the server allows only with
         // --allow-unattested (development only; it logs that loudly).
-        let (code, body) = s.post("/v1/keys", &json!({"nonce": reg_nonce, "jwk": jwk}))?;
+        let (code, body) = s.post(
+            "/v1/keys",
+            &json!({"nonce": reg_nonce, "userId": DEMO_USER, "jwk": jwk}),
+        )?;
         if code != 201 {
             bail!("register: HTTP {code} {body}");
         }

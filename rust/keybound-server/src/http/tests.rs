@@ -67,6 +67,10 @@ async fn new_nonce(app: &Router) -> String {
     body["nonce"].as_str().unwrap().to_owned()
 }
 
+fn jwk_of(key: &DeviceKey) -> Value {
+    serde_json::from_str(&key.jwk.to_json()).unwrap()
+}
+
 async fn register_unattested(app: &Router, key: &DeviceKey) -> Value {
     let nonce = new_nonce(app).await;
     let jwk: Value = serde_json::from_str(&key.jwk.to_json()).unwrap();
@@ -74,7 +78,7 @@ async fn register_unattested(app: &Router, key: &DeviceKey) -> Value {
         app,
         "POST",
         "/v1/keys",
-        Some(json!({"nonce": nonce, "jwk": jwk})),
+        Some(json!({"userId": "alice", "nonce": nonce, "jwk": jwk})),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -121,29 +125,26 @@ async fn attested_registration_then_token_verification() {
         &app,
         "POST",
         "/v1/keys",
-        Some(json!({"nonce": nonce, "attestationChain": chain})),
+        Some(json!({"userId": "alice", "nonce": nonce, "attestationChain": chain})),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let device = DeviceKey::from_pkcs8(&synth.leaf_pkcs8);
     assert_eq!(
         body,
-        json!({"kid": device.kid, "securityLevel": "TRUSTED_ENVIRONMENT"})
+        json!({"kid": device.kid, "userId": "alice", "securityLevel": "TRUSTED_ENVIRONMENT"})
     );
-    // The registration nonce is used up.
+    // The same registration again: the kid is registered once.
     let (status, body) = call(
         &app,
         "POST",
         "/v1/keys",
-        Some(json!({"nonce": nonce, "attestationChain": chain})),
+        Some(json!({"userId": "alice", "nonce": nonce, "attestationChain": chain})),
     )
     .await;
     assert_eq!(
         (status, body),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            json!({"error": "nonce_mismatch"})
-        )
+        (StatusCode::CONFLICT, json!({"error": "key_exists"}))
     );
 
     let login = new_nonce(&app).await;
@@ -157,7 +158,10 @@ async fn attested_registration_then_token_verification() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body, json!({"valid": true, "kid": device.kid, "claims": c}));
+    assert_eq!(
+        body,
+        json!({"valid": true, "kid": device.kid, "userId": "alice", "claims": c})
+    );
     let (status, body) = call(
         &app,
         "POST",
@@ -216,7 +220,7 @@ async fn attestation_failures_are_422_with_their_codes_and_keep_the_nonce() {
         &app_custom,
         "POST",
         "/v1/keys",
-        Some(json!({"nonce": nonce, "attestationChain": chain})),
+        Some(json!({"userId": "alice", "nonce": nonce, "attestationChain": chain})),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -234,7 +238,7 @@ async fn attestation_failures_are_422_with_their_codes_and_keep_the_nonce() {
         &app_google,
         "POST",
         "/v1/keys",
-        Some(json!({"nonce": nonce, "attestationChain": chain})),
+        Some(json!({"userId": "alice", "nonce": nonce, "attestationChain": chain})),
     )
     .await;
     assert_eq!(
@@ -255,7 +259,7 @@ async fn attestation_failures_are_422_with_their_codes_and_keep_the_nonce() {
         &app_other,
         "POST",
         "/v1/keys",
-        Some(json!({"nonce": nonce, "attestationChain": other_chain})),
+        Some(json!({"userId": "alice", "nonce": nonce, "attestationChain": other_chain})),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -272,7 +276,7 @@ async fn attestation_failures_are_422_with_their_codes_and_keep_the_nonce() {
         &app_google,
         "POST",
         "/v1/keys",
-        Some(json!({"nonce": nonce, "attestationChain": real})),
+        Some(json!({"userId": "alice", "nonce": nonce, "attestationChain": real})),
     )
     .await;
     assert_eq!(
@@ -295,7 +299,7 @@ async fn attestation_failures_are_422_with_their_codes_and_keep_the_nonce() {
         &app_good,
         "POST",
         "/v1/keys",
-        Some(json!({"nonce": nonce, "attestationChain": chain})),
+        Some(json!({"userId": "alice", "nonce": nonce, "attestationChain": chain})),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -311,7 +315,7 @@ async fn unattested_registration_needs_the_dangerous_switch() {
         &app_strict,
         "POST",
         "/v1/keys",
-        Some(json!({"nonce": nonce, "jwk": jwk})),
+        Some(json!({"userId": "alice", "nonce": nonce, "jwk": jwk})),
     )
     .await;
     assert_eq!(
@@ -324,14 +328,17 @@ async fn unattested_registration_needs_the_dangerous_switch() {
 
     let app_dev = app(memory_state().dangerous_allow_unattested());
     let body = register_unattested(&app_dev, &key).await;
-    assert_eq!(body, json!({"kid": key.kid, "securityLevel": "UNATTESTED"}));
+    assert_eq!(
+        body,
+        json!({"kid": key.kid, "userId": "alice", "securityLevel": "UNATTESTED"})
+    );
     let nonce = new_nonce(&app_dev).await;
     let (status, body) = call(
         &app_dev,
         "POST",
         "/v1/keys",
         Some(
-            json!({"nonce": nonce, "jwk": {"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA"}}),
+            json!({"userId": "alice", "nonce": nonce, "jwk": {"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA"}}),
         ),
     )
     .await;
@@ -346,7 +353,9 @@ async fn unattested_registration_needs_the_dangerous_switch() {
         &app_dev,
         "POST",
         "/v1/keys",
-        Some(json!({"nonce": "not-issued", "jwk": jwk})),
+        Some(
+            json!({"userId": "alice", "nonce": "not-issued", "jwk": jwk_of(&DeviceKey::generate())}),
+        ),
     )
     .await;
     assert_eq!(
@@ -405,12 +414,12 @@ async fn malformed_and_oversized_requests_have_stable_codes() {
     let bad = json!({"error": "malformed_request"});
     for body in [
         b"not json".to_vec(),
-        br#"{"nonce": "x"}"#.to_vec(),
-        br#"{"nonce": "x", "jwk": {}, "attestationChain": []}"#.to_vec(),
-        br#"{"nonce": "", "jwk": {}}"#.to_vec(),
-        br#"{"nonce": "x", "attestationChain": []}"#.to_vec(),
-        br#"{"nonce": "x", "attestationChain": ["%%%"]}"#.to_vec(),
-        br#"{"nonce": "x", "jwk": {}, "extra": 1}"#.to_vec(),
+        br#"{"userId": "alice", "nonce": "x"}"#.to_vec(),
+        br#"{"userId": "alice", "nonce": "x", "jwk": {}, "attestationChain": []}"#.to_vec(),
+        br#"{"userId": "alice", "nonce": "", "jwk": {}}"#.to_vec(),
+        br#"{"userId": "alice", "nonce": "x", "attestationChain": []}"#.to_vec(),
+        br#"{"userId": "alice", "nonce": "x", "attestationChain": ["%%%"]}"#.to_vec(),
+        br#"{"userId": "alice", "nonce": "x", "jwk": {}, "extra": 1}"#.to_vec(),
     ] {
         let (status, got) = call_raw(&app, "POST", "/v1/keys", body.clone()).await;
         assert_eq!(
@@ -433,7 +442,7 @@ async fn malformed_and_oversized_requests_have_stable_codes() {
         &app,
         "POST",
         "/v1/keys",
-        Some(json!({"nonce": "x", "attestationChain": eleven})),
+        Some(json!({"userId": "alice", "nonce": "x", "attestationChain": eleven})),
     )
     .await;
     assert_eq!(
@@ -448,7 +457,7 @@ async fn malformed_and_oversized_requests_have_stable_codes() {
         &app,
         "POST",
         "/v1/keys",
-        Some(json!({"nonce": "x", "attestationChain": [huge]})),
+        Some(json!({"userId": "alice", "nonce": "x", "attestationChain": [huge]})),
     )
     .await;
     assert_eq!(

@@ -6,11 +6,12 @@ use std::collections::{BTreeSet, HashMap};
 
 use async_trait::async_trait;
 use keybound_protocol::{MemoryReplayCache, TokenError, VerifiedToken};
-use parking_lot::{Mutex, RwLock};
+use parking_lot::Mutex;
 
+pub use super::registry::MemoryKeyRegistry;
 use super::{
-    nonce_key, token_consumer, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey,
-    ReplayStore, StoreError, TokenUse,
+    nonce_key, token_consumer, Challenge, ChallengeStore, Consumed, ReplayStore, StoreError,
+    TokenUse,
 };
 
 /// Default capacity of each in-memory store.
@@ -191,45 +192,6 @@ impl ReplayStore for MemoryReplayStore {
             // Full, or a clock that went back past the token's window.
             Err(_) => Err(StoreError::Full),
         }
-    }
-}
-
-/// Registered keys in memory.
-#[derive(Debug)]
-pub struct MemoryKeyRegistry {
-    capacity: usize,
-    keys: RwLock<HashMap<String, RegisteredKey>>,
-}
-
-impl MemoryKeyRegistry {
-    /// At most `capacity` keys.
-    pub fn new(capacity: usize) -> Self {
-        Self {
-            capacity,
-            keys: RwLock::new(HashMap::new()),
-        }
-    }
-}
-
-impl Default for MemoryKeyRegistry {
-    fn default() -> Self {
-        Self::new(DEFAULT_CAPACITY)
-    }
-}
-
-#[async_trait]
-impl KeyRegistry for MemoryKeyRegistry {
-    async fn register(&self, key: &RegisteredKey) -> Result<(), StoreError> {
-        let mut keys = self.keys.write();
-        if keys.len() >= self.capacity && !keys.contains_key(key.kid()) {
-            return Err(StoreError::Full);
-        }
-        keys.insert(key.kid().to_owned(), key.clone());
-        Ok(())
-    }
-
-    async fn get(&self, kid: &str) -> Result<Option<RegisteredKey>, StoreError> {
-        Ok(self.keys.read().get(kid).cloned())
     }
 }
 

@@ -1,8 +1,10 @@
 //! Stores: [`ChallengeStore`] (one-time server nonces with a TTL),
 //! [`ReplayStore`] (each (kid, jti) accepted once) and [`KeyRegistry`]
-//! (registered public keys). In memory ([`memory`], bounded and expiring:
-//! the default, one instance) or in Redis ([`redis`], atomic commands, for
-//! several instances).
+//! (registered public keys, by user: [`registry`]). In memory ([`memory`],
+//! bounded and expiring: the default, one instance) or in Redis ([`redis`],
+//! atomic commands, for several instances); the registry durably in
+//! PostgreSQL ([`postgres`], `--database`), so Redis keeps only what is
+//! short-lived.
 //!
 //! Failures are [`StoreError`]s, which the token verifier maps to
 //! `store_unavailable`: a store that cannot answer never lets a token
@@ -10,17 +12,22 @@
 //! under the SHA-256 of its nonce.
 
 pub mod memory;
+pub mod postgres;
 pub mod redis;
+pub mod registry;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use keybound_protocol::{Jwk, VerifiedToken};
+use keybound_protocol::VerifiedToken;
 use zeroize::Zeroizing;
 
-use crate::attestation::VerifiedAttestation;
+pub use registry::{
+    is_valid_user_id, AttestationSummary, KeyAssurance, KeyRegistry, RegisteredKey, Registration,
+    Replacement, Revocation, UnusableKey,
+};
 
 /// Random bytes in a challenge nonce (256 bits; base64url gives 43 characters).
 pub const NONCE_BYTES: usize = 32;
@@ -173,131 +180,6 @@ pub trait ReplayStore: Send + Sync + core::fmt::Debug {
     /// Records the verified token's (kid, jti) until its `exp + leeway`:
     /// `Ok(true)` the first time, `Ok(false)` if already recorded.
     async fn record(&self, token: &VerifiedToken, now_unix: i64) -> Result<bool, StoreError>;
-}
-
-/// Registered device keys, by kid.
-#[async_trait]
-pub trait KeyRegistry: Send + Sync + core::fmt::Debug {
-    /// Registers (or replaces) a key.
-    async fn register(&self, key: &RegisteredKey) -> Result<(), StoreError>;
-    /// The key with this kid, if registered.
-    async fn get(&self, kid: &str) -> Result<Option<RegisteredKey>, StoreError>;
-}
-
-/// How a registered key was vouched for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum KeyAssurance {
-    /// Attested, in the TEE.
-    TrustedEnvironment,
-    /// Attested, in StrongBox.
-    StrongBox,
-    /// Not attested (`--allow-unattested`: simulators, development).
-    Unattested,
-}
-
-impl KeyAssurance {
-    /// The API name (`TRUSTED_ENVIRONMENT`, `STRONG_BOX`, `UNATTESTED`).
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::TrustedEnvironment => "TRUSTED_ENVIRONMENT",
-            Self::StrongBox => "STRONG_BOX",
-            Self::Unattested => "UNATTESTED",
-        }
-    }
-}
-
-/// A key the registry accepts: built only from a [`VerifiedAttestation`] or
-/// through the explicitly dangerous unattested path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegisteredKey {
-    jwk: Jwk,
-    kid: String,
-    assurance: KeyAssurance,
-    registered_at: i64,
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct StoredKey {
-    jwk: Jwk,
-    assurance: KeyAssurance,
-    registered_at: i64,
-}
-
-/// Why an attested key could not become a [`RegisteredKey`].
-#[derive(Debug, thiserror::Error)]
-#[error("attested key is not a usable P-256 key")]
-pub struct UnusableKey;
-
-impl RegisteredKey {
-    /// The key of a verified attestation.
-    pub fn from_attestation(att: &VerifiedAttestation, now_unix: i64) -> Result<Self, UnusableKey> {
-        use crate::attestation::SecurityLevel;
-        let jwk = Jwk::from_spki_der(att.public_key_spki()).map_err(|_| UnusableKey)?;
-        let assurance = match att.security_level() {
-            SecurityLevel::StrongBox => KeyAssurance::StrongBox,
-            SecurityLevel::TrustedEnvironment => KeyAssurance::TrustedEnvironment,
-            // The policy admits only TEE and StrongBox.
-            _ => return Err(UnusableKey),
-        };
-        Ok(Self::new(jwk, assurance, now_unix))
-    }
-
-    /// A key nobody vouched for. Only for simulators and development
-    /// (`--allow-unattested`): any software key can then obtain tokens.
-    pub fn dangerous_unattested(jwk: Jwk, now_unix: i64) -> Self {
-        Self::new(jwk, KeyAssurance::Unattested, now_unix)
-    }
-
-    fn new(jwk: Jwk, assurance: KeyAssurance, registered_at: i64) -> Self {
-        Self {
-            kid: jwk.thumbprint(),
-            jwk,
-            assurance,
-            registered_at,
-        }
-    }
-
-    /// The key id (RFC 7638 thumbprint).
-    pub fn kid(&self) -> &str {
-        &self.kid
-    }
-
-    /// The public key.
-    pub fn jwk(&self) -> &Jwk {
-        &self.jwk
-    }
-
-    /// How it was vouched for.
-    pub fn assurance(&self) -> KeyAssurance {
-        self.assurance
-    }
-
-    /// When it was registered (Unix seconds).
-    pub fn registered_at(&self) -> i64 {
-        self.registered_at
-    }
-
-    pub(crate) fn to_stored_json(&self) -> Result<String, StoreError> {
-        serde_json::to_string(&StoredKey {
-            jwk: self.jwk.clone(),
-            assurance: self.assurance,
-            registered_at: self.registered_at,
-        })
-        .map_err(|_| StoreError::Corrupt)
-    }
-
-    /// Reads back what [`to_stored_json`](Self::to_stored_json) wrote (the
-    /// store is trusted as much as this process: it holds only what was
-    /// registered through the constructors above).
-    pub(crate) fn from_stored_json(json: &str) -> Result<Self, StoreError> {
-        let stored: StoredKey = serde_json::from_str(json).map_err(|_| StoreError::Corrupt)?;
-        Ok(Self::new(
-            stored.jwk,
-            stored.assurance,
-            stored.registered_at,
-        ))
-    }
 }
 
 /// The three stores a server needs.

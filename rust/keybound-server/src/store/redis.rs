@@ -14,9 +14,12 @@ use keybound_protocol::VerifiedToken;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::{
-    nonce_key, token_consumer, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey,
-    ReplayStore, StoreError, TokenUse,
+    nonce_key, token_consumer, Challenge, ChallengeStore, Consumed, ReplayStore, StoreError,
+    TokenUse,
 };
+
+mod keys;
+pub mod production;
 
 /// Atomically: the challenge's value, and if it was unused ("1") it becomes
 /// "used:<consumer>" (keeping its TTL).
@@ -46,7 +49,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(1500);
 /// All three stores over one Redis connection (multiplexed, reconnecting).
 #[derive(Clone)]
 pub struct RedisStore {
-    conn: ConnectionManager,
+    conn: production::Conn,
     prefix: String,
     timeout: Duration,
 }
@@ -69,6 +72,15 @@ impl RedisStore {
     /// Fails if Redis cannot be reached within `timeout`.
     pub async fn connect(url: &str, prefix: &str, timeout: Duration) -> Result<Self, StoreError> {
         let client = redis::Client::open(url).map_err(unavailable)?;
+        Self::from_client(client, prefix, timeout).await
+    }
+
+    /// Connects with `client` (see [`production`] for TLS and ACL options).
+    async fn from_client(
+        client: redis::Client,
+        prefix: &str,
+        timeout: Duration,
+    ) -> Result<Self, StoreError> {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(timeout)
             .set_response_timeout(timeout)
@@ -82,7 +94,7 @@ impl RedisStore {
         .map_err(|_| StoreError::Unavailable("connect timed out".into()))?
         .map_err(unavailable)?;
         Ok(Self {
-            conn,
+            conn: production::Conn::Single(conn),
             prefix: prefix.to_owned(),
             timeout,
         })
@@ -109,8 +121,22 @@ impl RedisStore {
     }
 
     /// The record of an accepted token's (kid, jti).
+    /// The prefix of challenge and jti keys, as a hash tag: the one script
+    /// that checks a jti and consumes a challenge names both keys, and on a
+    /// Redis Cluster they must then share a slot. All of a deployment's
+    /// short-lived keys live on one master (a replicated, not a sharded,
+    /// data set: small, and bounded by the challenge rate).
+    fn slot_prefix(&self) -> String {
+        production::hash_tag(&self.prefix)
+    }
+
     fn jti_key(&self, token: &VerifiedToken) -> String {
-        format!("{}:jti:{}:{}", self.prefix, token.kid(), token.claims().jti)
+        format!(
+            "{}:jti:{}:{}",
+            self.slot_prefix(),
+            token.kid(),
+            token.claims().jti
+        )
     }
 
     /// The Redis `PING` answer, for health checks.
@@ -146,7 +172,7 @@ fn ttl_ms(until_unix: i64, now_unix: i64) -> i64 {
 #[async_trait]
 impl ChallengeStore for RedisStore {
     async fn insert(&self, challenge: &Challenge, now_unix: i64) -> Result<(), StoreError> {
-        let key = format!("{}:ch:{}", self.prefix, nonce_key(challenge.nonce()));
+        let key = format!("{}:ch:{}", self.slot_prefix(), nonce_key(challenge.nonce()));
         if self
             .set_nx_px(key, "1", ttl_ms(challenge.expires_at(), now_unix))
             .await?
@@ -164,7 +190,7 @@ impl ChallengeStore for RedisStore {
         consumer: &str,
         _now_unix: i64,
     ) -> Result<Consumed, StoreError> {
-        let key = format!("{}:ch:{}", self.prefix, nonce_key(nonce));
+        let key = format!("{}:ch:{}", self.slot_prefix(), nonce_key(nonce));
         let marker = format!("used:{consumer}");
         let mut cmd = redis::cmd("EVAL");
         cmd.arg(CONSUME_SCRIPT).arg(1).arg(key).arg(&marker);
@@ -183,7 +209,11 @@ impl ChallengeStore for RedisStore {
         token: &VerifiedToken,
         now_unix: i64,
     ) -> Result<TokenUse, StoreError> {
-        let challenge = format!("{}:ch:{}", self.prefix, nonce_key(&token.claims().nonce));
+        let challenge = format!(
+            "{}:ch:{}",
+            self.slot_prefix(),
+            nonce_key(&token.claims().nonce)
+        );
         let marker = format!("used:{}", token_consumer(token.kid(), &token.claims().jti));
         let mut cmd = redis::cmd("EVAL");
         cmd.arg(CONSUME_FOR_TOKEN_SCRIPT)
@@ -211,24 +241,5 @@ impl ReplayStore for RedisStore {
             ttl_ms(token.accept_until(), now_unix),
         )
         .await
-    }
-}
-
-#[async_trait]
-impl KeyRegistry for RedisStore {
-    async fn register(&self, key: &RegisteredKey) -> Result<(), StoreError> {
-        let mut cmd = redis::cmd("SET");
-        cmd.arg(format!("{}:key:{}", self.prefix, key.kid()))
-            .arg(key.to_stored_json()?);
-        let _: String = self.run(cmd).await?;
-        Ok(())
-    }
-
-    async fn get(&self, kid: &str) -> Result<Option<RegisteredKey>, StoreError> {
-        let mut cmd = redis::cmd("GET");
-        cmd.arg(format!("{}:key:{kid}", self.prefix));
-        let json: Option<String> = self.run(cmd).await?;
-        json.map(|j| RegisteredKey::from_stored_json(&j))
-            .transpose()
     }
 }

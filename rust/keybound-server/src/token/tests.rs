@@ -7,7 +7,7 @@ use serde_json::json;
 use super::*;
 use crate::clock::FixedClock;
 use crate::store::memory::{MemoryChallengeStore, MemoryKeyRegistry, MemoryReplayStore};
-use crate::store::{Challenge, RegisteredKey};
+use crate::store::{Challenge, RegisteredKey, Registration, Replacement, Revocation};
 use crate::testkeys::{claims, jti, DeviceKey};
 
 const AUD: &str = "https://bank.example";
@@ -294,10 +294,25 @@ impl ReplayStore for Down {
 
 #[async_trait]
 impl KeyRegistry for Down {
-    async fn register(&self, _: &RegisteredKey) -> Result<(), StoreError> {
+    async fn register(&self, _: &RegisteredKey) -> Result<Registration, StoreError> {
+        Err(StoreError::Unavailable("down".into()))
+    }
+    async fn replace(&self, _: &RegisteredKey) -> Result<Replacement, StoreError> {
         Err(StoreError::Unavailable("down".into()))
     }
     async fn get(&self, _: &str) -> Result<Option<RegisteredKey>, StoreError> {
+        Err(StoreError::Unavailable("down".into()))
+    }
+    async fn list_for_user(&self, _: &str) -> Result<Vec<RegisteredKey>, StoreError> {
+        Err(StoreError::Unavailable("down".into()))
+    }
+    async fn revoke(&self, _: &str, _: i64) -> Result<Revocation, StoreError> {
+        Err(StoreError::Unavailable("down".into()))
+    }
+    async fn touch(&self, _: &str, _: i64) -> Result<(), StoreError> {
+        Err(StoreError::Unavailable("down".into()))
+    }
+    async fn ping(&self) -> Result<(), StoreError> {
         Err(StoreError::Unavailable("down".into()))
     }
 }
