@@ -8,8 +8,10 @@
 # or ANDROID_HOME/ndk/<version>) and the Rust Android targets; installs the
 # pinned cargo-ndk. The 64-bit ABIs are linked with 16 KB pages
 # (-z max-page-size=16384: Google Play requires it for apps targeting
-# Android 15; NDK r28+ does it by default, older NDKs do not), the 32-bit
-# one with the default 4 KB.
+# Android 15; NDK r28+ does it by default, and cargo-ndk 4 adds the flag
+# itself for older NDKs: passing it here as well keeps it explicit whatever
+# the NDK), the 32-bit one with the default 4 KB. The readelf check below
+# is what proves the result.
 #
 # Usage: tools/release/android-libs.sh   (or `make android-libs`)
 set -euo pipefail
