@@ -5,8 +5,8 @@
 # under .tools/ when the system Python is externally managed.
 DART_PYTHON ?= $(if $(wildcard .tools/dart-venv/bin/python),.tools/dart-venv/bin/python,python3)
 
-.PHONY: check-dart check-dart-parse check-dart-parity check-dart-selftest
-check-dart: check-dart-parse check-dart-parity check-dart-selftest
+.PHONY: check-dart check-dart-parse check-dart-parity check-dart-selftest check-dart-loader
+check-dart: check-dart-parse check-dart-parity check-dart-selftest check-dart-loader
 
 check-dart-parse:
 	$(DART_PYTHON) tools/dart/parse_check.py
@@ -16,5 +16,11 @@ check-dart-parity:
 
 check-dart-selftest:
 	$(DART_PYTHON) tools/dart/selftest.py
+
+# The loader looks for a host build in the workspace's target folder (the
+# generated default, under rust_root, is wrong and frb 2.13 cannot change it).
+check-dart-loader:
+	python3 tools/dart/loader_check.py --self-test
+	python3 tools/dart/loader_check.py
 
 TEST_TARGETS += check-dart

@@ -1,6 +1,32 @@
+import 'package:flutter_rust_bridge/flutter_rust_bridge.dart'
+    show loadExternalLibrary;
+import 'package:flutter_rust_bridge/flutter_rust_bridge_for_generated.dart'
+    show ExternalLibraryLoaderConfig;
+
 import 'biometric_exception.dart';
 import 'rust/api/error.dart' as rust;
 import 'rust/frb_generated.dart' show RustLib;
+
+/// Where a host build of the Rust core (`cargo build --release -p keybound`,
+/// for `flutter test` and desktop runs) puts the library, relative to the
+/// package root: the Cargo workspace's target folder, at the repository
+/// root. (On Android the directory is not used: the library comes from the
+/// APK.)
+///
+/// The generated loader's default points at `rust/keybound/target/release/`
+/// instead: flutter_rust_bridge 2.13 derives it from `rust_root` and has no
+/// option to change it (its config rejects unknown keys), so keybound loads
+/// the library with this directory itself. tools/dart/loader_check.py keeps
+/// it equal to the workspace's target folder.
+const String hostLibraryDirectory = 'target/release/';
+
+/// The generated loader config with [hostLibraryDirectory].
+final ExternalLibraryLoaderConfig loaderConfig = ExternalLibraryLoaderConfig(
+  stem: RustLib.kDefaultExternalLibraryLoaderConfig.stem,
+  ioDirectory: hostLibraryDirectory,
+  webPrefix: RustLib.kDefaultExternalLibraryLoaderConfig.webPrefix,
+  wasmBindgenName: RustLib.kDefaultExternalLibraryLoaderConfig.wasmBindgenName,
+);
 
 /// The one pending or finished initialisation, shared by every caller.
 Future<void>? _initialization;
@@ -18,7 +44,7 @@ Future<void> ensureInitialized() {
   if (RustLib.instance.initialized) {
     return _initialization = Future<void>.value();
   }
-  final started = RustLib.init().catchError((Object error, StackTrace stack) {
+  final started = _initialize().catchError((Object error, StackTrace stack) {
     _initialization = null;
     Error.throwWithStackTrace(
       BiometricException(
@@ -29,6 +55,12 @@ Future<void> ensureInitialized() {
     );
   });
   return _initialization = started;
+}
+
+/// Loads the library from [loaderConfig] and initialises [RustLib] with it.
+Future<void> _initialize() async {
+  final library = await loadExternalLibrary(loaderConfig);
+  await RustLib.init(externalLibrary: library);
 }
 
 /// Runs [body] after initialisation and turns every failure into a

@@ -23,6 +23,10 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime, KeyboundError> {
         .get_or_init(|| {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
+                // Keystore calls run on the blocking pool (platform::android),
+                // each thread attached to the JVM: a few suffice, more would
+                // only be threads waiting on the same Keystore service.
+                .max_blocking_threads(4)
                 .thread_name("keybound")
                 .enable_time()
                 .build()

@@ -279,7 +279,9 @@ async fn a_timeout_while_java_hangs_cancels_and_the_late_callback_is_ignored() {
 async fn concurrent_prompts_show_one_and_refuse_the_rest() {
     let t = jvm_util::exclusive();
     enrolled(&t.platform).await;
-    jvm_util::script_success(300);
+    // The first prompt stays up until every other request has been answered
+    // (the starts run on the blocking pool, so they are spread in time).
+    jvm_util::script_hang();
     let mut tasks = Vec::new();
     for _ in 0..1000 {
         let platform = Arc::clone(&t.platform);
@@ -289,6 +291,16 @@ async fn concurrent_prompts_show_one_and_refuse_the_rest() {
                 .await
         }));
     }
+    let all_but_one_answered = || tasks.iter().filter(|t| t.is_finished()).count() == 999;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !all_but_one_answered() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(
+        all_but_one_answered(),
+        "999 requests must be refused while one shows"
+    );
+    assert!(jvm_util::release_hang());
     let mut ok = 0;
     let mut busy = 0;
     for task in tasks {
@@ -578,4 +590,163 @@ async fn the_round_trip_timer_measures_a_successful_prompt() {
         .unwrap();
     assert!(elapsed > Duration::ZERO);
     assert_eq!(jvm_util::prompts_shown(), before + 1);
+}
+
+/// A Keystore call that blocks (the gated vault) must not hold the runtime's
+/// only worker: another task runs while Java is blocked in the vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeystoreOp {
+    Create,
+    Sign,
+    PublicKey,
+    Exists,
+    Delete,
+}
+
+impl KeystoreOp {
+    const ALL: [KeystoreOp; 5] = [
+        KeystoreOp::Create,
+        KeystoreOp::Sign,
+        KeystoreOp::PublicKey,
+        KeystoreOp::Exists,
+        KeystoreOp::Delete,
+    ];
+
+    /// The `KeyVault` method the operation blocks in (`signatureFor` is
+    /// where `initSign` runs, before the prompt shows).
+    fn vault_method(self) -> &'static str {
+        match self {
+            KeystoreOp::Create => "create",
+            KeystoreOp::Sign => "signatureFor",
+            KeystoreOp::PublicKey => "publicKey",
+            KeystoreOp::Exists => "exists",
+            KeystoreOp::Delete => "delete",
+        }
+    }
+
+    async fn run(self, platform: Arc<dyn Platform>) -> Result<(), PlatformError> {
+        match self {
+            KeystoreOp::Create => platform
+                .create_key(jvm_util::create_request(ALIAS, b"c"))
+                .await
+                .map(drop),
+            KeystoreOp::Sign => platform
+                .sign_with_prompt(jvm_util::sign_request(ALIAS, b"p"))
+                .await
+                .map(drop),
+            KeystoreOp::PublicKey => platform.public_key(ALIAS).await.map(drop),
+            KeystoreOp::Exists => platform.key_exists(ALIAS).await.map(drop),
+            KeystoreOp::Delete => platform.delete_key(ALIAS).await.map(drop),
+        }
+    }
+}
+
+/// The two runtimes where one blocked thread stalls everything: the
+/// current-thread runtime (what `#[tokio::test]` and many apps' executors
+/// are) and a multi-thread runtime with a single worker.
+fn small_runtimes() -> [(&'static str, tokio::runtime::Runtime); 2] {
+    [
+        (
+            "current-thread",
+            tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .unwrap(),
+        ),
+        (
+            "multi-thread, 1 worker",
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_time()
+                .build()
+                .unwrap(),
+        ),
+    ]
+}
+
+#[test]
+fn keystore_calls_blocking_in_java_leave_the_runtime_free_for_other_tasks() {
+    let t = jvm_util::exclusive();
+    let mut failures = Vec::new();
+    for (flavour, rt) in small_runtimes() {
+        for op in KeystoreOp::ALL {
+            jvm_util::gated_install("");
+            if op != KeystoreOp::Create {
+                rt.block_on(t.platform.create_key(jvm_util::create_request(ALIAS, b"c")))
+                    .unwrap();
+            }
+            jvm_util::gated_arm(op.vault_method());
+            let platform = Arc::clone(&t.platform);
+            let (probe_saw_java_blocked, result) = rt.block_on(async move {
+                let work = tokio::spawn(op.run(platform));
+                // Another task of the same runtime: it can only run while the
+                // vault call is blocked if that call is not on a worker.
+                let probe = tokio::spawn(async {
+                    while jvm_util::gated_entered() == 0 {
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
+                    jvm_util::gated_inside()
+                });
+                let probe_saw_java_blocked = probe.await.unwrap();
+                jvm_util::gated_release();
+                let result = tokio::time::timeout(Duration::from_secs(30), work)
+                    .await
+                    .expect("the operation finishes once released");
+                (probe_saw_java_blocked, result.unwrap())
+            });
+            let gave_up = jvm_util::gated_gave_up();
+            if !probe_saw_java_blocked || gave_up || result.is_err() {
+                failures.push(format!(
+                    "{flavour}, {op:?}: another task ran while Java blocked: {probe_saw_java_blocked}, \
+                     the gate gave up: {gave_up}, result: {result:?}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn a_prompt_dropped_while_its_start_blocks_in_java_is_cancelled_once_accepted() {
+    let t = jvm_util::exclusive();
+    let registry = Arc::clone(keybound::jni::bridge().unwrap().registry());
+    for (flavour, rt) in small_runtimes() {
+        jvm_util::gated_install("");
+        rt.block_on(t.platform.create_key(jvm_util::create_request(ALIAS, b"c")))
+            .unwrap();
+        // Long enough that only a cancel can end it within the wait below.
+        jvm_util::gated_script_slow_success(60_000);
+        jvm_util::gated_arm("signatureFor");
+        let platform = Arc::clone(&t.platform);
+        let dropped = rt.block_on(async move {
+            let sign = platform.sign_with_prompt(jvm_util::sign_request(ALIAS, b"p"));
+            // Drop the waiter as soon as Java is blocked in initSign.
+            tokio::select! {
+                result = sign => Some(result),
+                () = async {
+                    while !jvm_util::gated_inside() {
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
+                } => None,
+            }
+        });
+        assert!(dropped.is_none(), "{flavour}: the start must still block");
+        assert!(registry.is_empty(), "{flavour}: the waiter is gone");
+        assert_eq!(jvm_util::pending_java_requests(), 0, "{flavour}");
+        // Java now accepts the request nobody waits for: it must be cancelled
+        // (before it shows or on screen), and its result come back, ignored.
+        let ignored_before = registry.ignored_callbacks();
+        jvm_util::gated_release();
+        assert!(
+            jvm_util::wait_until(Duration::from_secs(10), || {
+                registry.ignored_callbacks() == ignored_before + 1
+            }),
+            "{flavour}: the accepted prompt was never cancelled"
+        );
+        assert_eq!(jvm_util::pending_java_requests(), 0, "{flavour}");
+        assert!(!jvm_util::prompt_showing(), "{flavour}");
+        assert!(!jvm_util::gated_gave_up(), "{flavour}");
+    }
+    // Later tests get the ordinary host platform again.
+    jvm_util::reset();
 }

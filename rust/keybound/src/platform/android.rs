@@ -4,6 +4,16 @@
 //!
 //! Compiled on every target: the host tests drive it against a real JVM with
 //! the Java bridge and a host Java platform.
+//!
+//! Threads: every call that can reach the Keystore (key generation, the
+//! `initSign` that `NativeBridge.authenticate` does before showing a prompt,
+//! reading a public key, `containsAlias`, deletion) blocks its thread, for
+//! hundreds of milliseconds on StrongBox. None of them runs on the async
+//! runtime's worker threads: [`off_runtime`] runs them on tokio's blocking
+//! pool (`spawn_blocking`), or on a dedicated thread when no tokio runtime is
+//! current, and awaits the result. Only `NativeBridge.cancel`, which takes a
+//! lock and posts to the main thread, is called in place (it must also run
+//! from `Drop`, where nothing can be awaited).
 
 use std::sync::{Arc, OnceLock};
 
@@ -59,22 +69,56 @@ impl AndroidPlatform {
         &self.bridge
     }
 
-    /// Runs a blocking bridge call off the async executor when a tokio
-    /// runtime is present (key generation can take a second on StrongBox).
+    /// Runs a blocking bridge call off the async runtime's workers (see the
+    /// module docs) and awaits it.
     async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Bridge) -> Result<T, BridgeError> + Send + 'static,
     ) -> Result<T, PlatformError> {
         let bridge = Arc::clone(&self.bridge);
-        match tokio::runtime::Handle::try_current() {
-            Ok(handle) => handle
-                .spawn_blocking(move || f(&bridge))
-                .await
-                .map_err(|e| PlatformError::Bridge(format!("bridge task failed: {e}")))?
-                .map_err(map_bridge_error),
-            Err(_) => f(&bridge).map_err(map_bridge_error),
+        off_runtime(move || f(&bridge))
+            .await?
+            .map_err(map_bridge_error)
+    }
+}
+
+/// Runs `f` on tokio's blocking pool when a tokio runtime is current, else on
+/// a thread of its own, and waits for it without blocking the caller's
+/// executor. A panic in `f` becomes a [`PlatformError::Bridge`].
+pub(crate) async fn off_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, PlatformError> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) => handle
+            .spawn_blocking(f)
+            .await
+            .map_err(|e| PlatformError::Bridge(format!("keystore task failed: {e}"))),
+        Err(_) => {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            std::thread::Builder::new()
+                .name("keybound-keystore".into())
+                .spawn(move || {
+                    // The receiver is gone only when the caller was dropped.
+                    let _ = tx.send(f());
+                })
+                .map_err(|e| PlatformError::Bridge(format!("no keystore thread: {e}")))?;
+            rx.await
+                .map_err(|_| PlatformError::Bridge("keystore thread failed".into()))
         }
     }
+}
+
+/// Where the start of a prompt stands, for a waiter dropped while the
+/// (blocking) start runs off the runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// `NativeBridge.authenticate` has not returned yet.
+    Starting,
+    /// Java accepted the request: a cancel now reaches the prompt.
+    Started,
+    /// The waiter went away before Java answered: whoever sees the
+    /// acceptance cancels.
+    Abandoned,
 }
 
 #[async_trait]
@@ -134,34 +178,66 @@ impl Platform for AndroidPlatform {
     async fn sign_with_prompt(&self, req: SignRequest) -> Result<SignOutcome, PlatformError> {
         let registry = Arc::clone(self.bridge.registry());
         let id = registry.next_id();
+        let start = Arc::new(parking_lot::Mutex::new(Start::Starting));
         let on_abandon = {
             let bridge = Arc::clone(&self.bridge);
+            let start = Arc::clone(&start);
             Box::new(move |id: u64| {
-                // The waiter is gone (cancelled, timed out): stop the prompt.
-                if let Err(e) = bridge.cancel(id) {
-                    tracing::warn!(error = %e, "keybound: cancelling an abandoned prompt failed");
+                let mut state = start.lock();
+                match *state {
+                    // Java does not know the id yet: the start cancels it
+                    // once accepted (below).
+                    Start::Starting => *state = Start::Abandoned,
+                    Start::Started => {
+                        drop(state);
+                        // The waiter is gone (cancelled, timed out): stop the prompt.
+                        if let Err(e) = bridge.cancel(id) {
+                            tracing::warn!(error = %e, "keybound: cancelling an abandoned prompt failed");
+                        }
+                    }
+                    Start::Abandoned => {}
                 }
             })
         };
-        // Registered before Java can answer; no await between registering and
-        // starting, so a drop cannot race the start.
+        // Registered before Java can answer. Java's `authenticate` runs
+        // `initSign` (a Keystore call), so the start runs off the runtime;
+        // a drop of this future meanwhile is resolved through `start`.
         let mut pending = registry.register(id, on_abandon);
-        let started = self.bridge.authenticate(
-            id,
-            &PromptArgs {
-                alias: &req.alias,
-                payload: &req.payload,
-                payload_device_credential: req
-                    .payload_device_credential
-                    .as_deref()
-                    .map(Vec::as_slice),
-                title: &req.prompt.title,
-                subtitle: req.prompt.subtitle.as_deref(),
-                description: req.prompt.description.as_deref(),
-                negative_button: &req.prompt.negative_button,
-                allow_device_credential: req.allow_device_credential,
-            },
-        );
+        let started = {
+            let bridge = Arc::clone(&self.bridge);
+            let start = Arc::clone(&start);
+            off_runtime(move || {
+                let started = bridge.authenticate(
+                    id,
+                    &PromptArgs {
+                        alias: &req.alias,
+                        payload: &req.payload,
+                        payload_device_credential: req
+                            .payload_device_credential
+                            .as_deref()
+                            .map(Vec::as_slice),
+                        title: &req.prompt.title,
+                        subtitle: req.prompt.subtitle.as_deref(),
+                        description: req.prompt.description.as_deref(),
+                        negative_button: &req.prompt.negative_button,
+                        allow_device_credential: req.allow_device_credential,
+                    },
+                );
+                if let Ok(bridge::START_ACCEPTED) = started {
+                    let mut state = start.lock();
+                    if *state == Start::Abandoned {
+                        drop(state);
+                        if let Err(e) = bridge.cancel(id) {
+                            tracing::warn!(error = %e, "keybound: cancelling an abandoned prompt failed");
+                        }
+                    } else {
+                        *state = Start::Started;
+                    }
+                }
+                started
+            })
+            .await?
+        };
         match started {
             Ok(bridge::START_ACCEPTED) => {}
             Ok(bridge::START_BUSY) => {

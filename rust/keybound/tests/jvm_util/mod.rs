@@ -5,8 +5,9 @@
 //!   dedicated thread that then parks forever (the creating thread stays
 //!   attached as the JVM's "main" thread, whatever test threads come and go);
 //! - the plain-Java sources of `android/src/main` (files without android.* /
-//!   io.flutter.* imports) and the host platform of `android/src/test/.../host`
-//!   compiled by javac into a content-addressed directory, and loaded through
+//!   io.flutter.* imports), the host platform of `android/src/test/.../host`
+//!   and the Rust tests' own Java (`tests/java`) compiled by javac into a
+//!   content-addressed directory, and loaded through
 //!   a `URLClassLoader` (not the class path), like an app class loader;
 //! - the keybound bridge initialised from that loader's `NativeBridge`.
 //!
@@ -80,14 +81,16 @@ pub fn libjvm_path(home: &Path) -> PathBuf {
     panic!("no libjvm under {}", home.display());
 }
 
-/// Plain-Java sources: the bridge and its interfaces (no android.* types) and
-/// the host platform.
+/// Plain-Java sources: the bridge and its interfaces (no android.* types), the
+/// host platform and the test-only Java under `tests/java`.
 pub fn java_sources() -> Vec<PathBuf> {
     let root = repo_root();
     let mut out = Vec::new();
     for dir in [
         "android/src/main/java/dev/keybound",
         "android/src/test/java/dev/keybound/host",
+        // Test-only Java of the Rust tests (a vault that blocks on demand).
+        "rust/keybound/tests/java/dev/keybound/hosttest",
     ] {
         let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
             .unwrap_or_else(|e| panic!("{dir}: {e}"))
@@ -428,6 +431,96 @@ pub fn root_certificate() -> Vec<u8> {
         let bytes = env.cast_local::<JByteArray<'_>>(v)?;
         env.convert_byte_array(&bytes)
     })
+}
+
+/// `dev.keybound.hosttest.GatedVault`, from the app-like class loader.
+fn gated_class() -> &'static Global<JClass<'static>> {
+    static CLASS: OnceLock<Global<JClass<'static>>> = OnceLock::new();
+    CLASS.get_or_init(|| {
+        let jvm = jvm();
+        with_env(|env| {
+            let loader = jvm.host.get_class_loader(env)?;
+            let class = LoaderContext::Loader(&loader).load_class(
+                env,
+                jni_str!("dev.keybound.hosttest.GatedVault"),
+                true,
+            )?;
+            env.new_global_ref(&class)
+        })
+    })
+}
+
+/// Calls a static method of `GatedVault` (same conversions as `host!`).
+macro_rules! gated {
+    ($name:literal, ($($sig:tt)*) $(, [$($arg:expr),*])? $(=> $conv:ident)?) => {{
+        let class = gated_class();
+        with_env(|env| {
+            let args: &[jni::JValue<'_>] = &[$($($arg),*)?];
+            let _v = env.call_static_method(class, jni::jni_str!($name), jni::jni_sig!($($sig)*), args)?;
+            host!(@conv _v $($conv)?)
+        })
+    }};
+}
+
+/// Installs a fresh host platform whose vault blocks in the `KeyVault`
+/// method `method` ("" for none) until [`gated_release`].
+pub fn gated_install(method: &str) {
+    let class = gated_class();
+    with_env(|env| {
+        let m = env.new_string(method)?;
+        env.call_static_method(
+            class,
+            jni_str!("install"),
+            jni_sig!((m: JString) -> void),
+            &[JValue::Object(&m)],
+        )?;
+        Ok(())
+    });
+}
+
+/// From now on, calls of `method` block until [`gated_release`].
+pub fn gated_arm(method: &str) {
+    let class = gated_class();
+    with_env(|env| {
+        let m = env.new_string(method)?;
+        env.call_static_method(
+            class,
+            jni_str!("arm"),
+            jni_sig!((m: JString) -> void),
+            &[JValue::Object(&m)],
+        )?;
+        Ok(())
+    });
+}
+
+/// Lets the blocked (and later) gated calls through.
+pub fn gated_release() {
+    gated!("release", (() -> void));
+}
+
+/// Gated calls started so far.
+pub fn gated_entered() -> i32 {
+    gated!("entered", (() -> jint) => i)
+}
+
+/// A gated call is blocked in the vault right now.
+pub fn gated_inside() -> bool {
+    gated!("inside", (() -> jboolean) => z)
+}
+
+/// A gated call gave up waiting for the release (the caller was stalled).
+pub fn gated_gave_up() -> bool {
+    gated!("gaveUp", (() -> jboolean) => z)
+}
+
+/// The gated platform's next prompt succeeds after `delay_ms` unless cancelled.
+pub fn gated_script_slow_success(delay_ms: i64) {
+    gated!("scriptSlowSuccess", ((delay: jlong) -> void), [JValue::Long(delay_ms)]);
+}
+
+/// Cancels the gated platform's prompter received.
+pub fn gated_cancels_received() -> i32 {
+    gated!("cancelsReceived", (() -> jint) => i)
 }
 
 /// Polls `cond` until true or `timeout`.

@@ -130,3 +130,89 @@ fn key_vault_reasons_map_to_platform_errors() {
         PlatformError::Bridge("java.lang.IllegalStateException: boom".into())
     );
 }
+
+/// Polls `fut` to completion on this thread with no tokio runtime around
+/// (as an executor other than tokio would).
+fn block_on_without_tokio<F: std::future::Future>(fut: F) -> F::Output {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = std::pin::pin!(fut);
+    loop {
+        if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
+            return out;
+        }
+        std::thread::park();
+    }
+}
+
+/// (the thread that polled the call, the thread the call ran on, its name).
+type WhereItRan = (std::thread::ThreadId, std::thread::ThreadId, Option<String>);
+
+/// One way of polling [`where_it_ran`] to completion.
+type Executor = fn() -> WhereItRan;
+
+async fn where_it_ran() -> WhereItRan {
+    let poller = std::thread::current().id();
+    let (ran_on, name) = off_runtime(|| {
+        let t = std::thread::current();
+        (t.id(), t.name().map(str::to_owned))
+    })
+    .await
+    .unwrap();
+    (poller, ran_on, name)
+}
+
+#[test]
+fn off_runtime_never_runs_the_call_on_the_polling_thread() {
+    let cases: [(&str, Executor); 3] = [
+        ("no runtime", || block_on_without_tokio(where_it_ran())),
+        ("current-thread runtime", || {
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap()
+                .block_on(where_it_ran())
+        }),
+        ("a worker of a 1-worker multi-thread runtime", || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .build()
+                .unwrap();
+            rt.block_on(async { tokio::spawn(where_it_ran()).await.unwrap() })
+        }),
+    ];
+    for (name, run) in cases {
+        let (poller, ran_on, thread_name) = run();
+        assert_ne!(poller, ran_on, "{name}: the call ran on the polling thread");
+        if name == "no runtime" {
+            assert_eq!(thread_name.as_deref(), Some("keybound-keystore"), "{name}");
+        }
+    }
+}
+
+#[test]
+fn a_panic_off_the_runtime_is_a_bridge_error() {
+    let cases: [(&str, bool); 2] = [("no runtime", false), ("current-thread runtime", true)];
+    for (name, with_runtime) in cases {
+        let call = off_runtime(|| -> u8 { panic!("keystore call panicked (test)") });
+        let result = if with_runtime {
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap()
+                .block_on(call)
+        } else {
+            block_on_without_tokio(call)
+        };
+        assert!(
+            matches!(result, Err(PlatformError::Bridge(_))),
+            "{name}: {result:?}"
+        );
+    }
+}
