@@ -3,7 +3,7 @@
 //! | route | success | errors |
 //! |---|---|---|
 //! | `GET /` | 200 `{"status":"ok"}` | |
-//! | `POST /v1/challenges` | 201 `{"nonce","expiresAt"}` | 503 |
+//! | `POST /v1/challenges` | 201 `{"nonce","expiresAt"}` | 429, 503 |
 //! | `POST /v1/keys` | 201 `{"kid","securityLevel"}` | 400, 403, 413, 415, 422, 503 |
 //! | `POST /v1/tokens/verify` | 200 `{"valid":true,"kid","claims"}` | 400, 401, 413, 415, 503 |
 //!
@@ -13,6 +13,10 @@
 //! `Content-Type` must be `application/json`, else 415
 //! `unsupported_media_type` (so a web page cannot make a browser send a
 //! "simple" cross-site `text/plain` POST that the API would process).
+//!
+//! `POST /v1/challenges` is rate-limited per client address
+//! ([`crate::limit`]): over the limit it answers 429 `rate_limited` with a
+//! `Retry-After` header, before any store is touched.
 //!
 //! 4xx bodies carry a stable `error` code (token errors: the codes of
 //! docs/token-format.md); 5xx bodies are generic, details go to the log. Nothing
@@ -39,6 +43,7 @@ use crate::attestation::chain::{MAX_CERT_LEN, MAX_CHAIN_LEN};
 use crate::attestation::policy::{verify_attestation, AttestationError};
 use crate::attestation::{ChainVerifier, KeyPolicy};
 use crate::clock::Clock;
+use crate::limit::ChallengeLimiter;
 use crate::store::{
     Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey, StoreError, Stores,
 };
@@ -119,6 +124,7 @@ pub struct AppState {
     chains: Arc<ChainVerifier>,
     clock: Arc<dyn Clock>,
     allow_unattested: bool,
+    challenge_limiter: Arc<ChallengeLimiter>,
 }
 
 impl AppState {
@@ -145,7 +151,15 @@ impl AppState {
             chains: Arc::new(chains),
             clock,
             allow_unattested: false,
+            challenge_limiter: Arc::new(ChallengeLimiter::default()),
         }
+    }
+
+    /// Limits challenge issuance with `limiter` instead of the default
+    /// ([`crate::limit::ChallengeRate::default`], no trusted proxy).
+    pub fn with_challenge_limiter(mut self, limiter: ChallengeLimiter) -> Self {
+        self.challenge_limiter = Arc::new(limiter);
+        self
     }
 
     /// Lets `POST /v1/keys` register a bare JWK without attestation. For
@@ -164,9 +178,16 @@ impl AppState {
 
 /// The router with its limits.
 pub fn app(state: AppState) -> Router {
+    let challenge_limit = axum::middleware::from_fn_with_state(
+        state.challenge_limiter.clone(),
+        crate::limit::limit_challenges,
+    );
     Router::new()
         .route("/", get(health))
-        .route("/v1/challenges", post(create_challenge))
+        .route(
+            "/v1/challenges",
+            post(create_challenge).route_layer(challenge_limit),
+        )
         .route("/v1/keys", post(register_key))
         .route("/v1/tokens/verify", post(verify_token))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -198,6 +219,11 @@ pub enum ApiError {
     NonceMismatch,
     /// The attestation chain or policy failed: 422 with the stage's code.
     Attestation(AttestationError),
+    /// Too many challenges from this client address: 429 `rate_limited`.
+    RateLimited {
+        /// Seconds until the next request can succeed (`Retry-After`).
+        retry_after_secs: u64,
+    },
     /// A store failed: 503 `store_unavailable`.
     Store(StoreError),
     /// A bug or an unexpected failure: 500, generic body.
@@ -216,6 +242,7 @@ impl ApiError {
             Self::InvalidJwk => "invalid_jwk",
             Self::NonceMismatch => "nonce_mismatch",
             Self::Attestation(e) => e.code(),
+            Self::RateLimited { .. } => "rate_limited",
             Self::Store(_) => "store_unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -258,6 +285,17 @@ impl IntoResponse for ApiError {
                 json!({"error": code, "violations": v.iter().map(|x| x.code()).collect::<Vec<_>>()}),
             ),
             Self::Attestation(_) => (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": code})),
+            Self::RateLimited { retry_after_secs } => {
+                let mut resp =
+                    (StatusCode::TOO_MANY_REQUESTS, Json(json!({"error": code}))).into_response();
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, (*retry_after_secs).max(1).into());
+                return resp;
+            }
+            // A full in-memory store logs that itself, at most once per interval.
+            Self::Store(StoreError::Full) => {
+                (StatusCode::SERVICE_UNAVAILABLE, json!({"error": code}))
+            }
             Self::Store(e) => {
                 tracing::error!(error = %e, "store unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, json!({"error": code}))

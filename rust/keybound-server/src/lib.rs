@@ -4,7 +4,7 @@
 //! HTTP API and the `keybound-server` command line.
 //!
 //! Modules: [`attestation`] (`der` → `chain` → `policy`, `revocation`),
-//! [`token`], [`store`] (`memory`, `redis`), [`http`], [`conn`] (the accept loop), [`cli`], [`clock`].
+//! [`token`], [`store`] (`memory`, `redis`), [`http`], [`limit`] (abuse limits), [`conn`] (the accept loop), [`cli`], [`clock`].
 //! See `SECURITY.md` beside this crate for the reasons behind the defaults.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -14,6 +14,7 @@ pub mod cli;
 pub mod clock;
 pub mod conn;
 pub mod http;
+pub mod limit;
 pub mod store;
 pub mod token;
 
