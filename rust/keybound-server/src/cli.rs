@@ -203,6 +203,21 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = crate::conn::MAX_CONNECTIONS_PER_ADDRESS as u32,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections_per_address: u32,
+    /// Challenges (POST /v1/challenges) one client address (IPv6: one /64)
+    /// may obtain per second, sustained; over it: 429 rate_limited. 0: no limit.
+    #[arg(long, default_value_t = crate::limit::DEFAULT_CHALLENGES_PER_SECOND)]
+    pub challenge_rate_per_address: u32,
+    /// Challenges one client address may obtain at once before the
+    /// per-second rate applies.
+    #[arg(long, default_value_t = crate::limit::DEFAULT_CHALLENGE_BURST,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub challenge_burst_per_address: u32,
+    /// Address of a reverse proxy whose X-Forwarded-For header names the
+    /// client (repeatable; the rightmost hop that is not a trusted proxy is
+    /// the client). Without it the header is ignored and the client is the
+    /// TCP peer.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A usage or I/O error: exit status 2.
@@ -551,6 +566,13 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
     if let Some(secret) = operator {
         state = state.with_operator_secret(secret);
     }
+    state = state.with_challenge_limiter(crate::limit::ChallengeLimiter::new(
+        crate::limit::ChallengeRate::new(
+            args.challenge_rate_per_address,
+            args.challenge_burst_per_address,
+        ),
+        crate::limit::TrustedProxies::new(args.trusted_proxies.iter().copied()),
+    ));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(CliError::Output)?;

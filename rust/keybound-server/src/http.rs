@@ -5,7 +5,7 @@
 //! | `GET /` | 200 `{"status":"ok"}` | |
 //! | `GET /healthz` | 200 `{"status":"ok"}` (the process is up) | |
 //! | `GET /readyz` | 200 `{"status":"ready"}` (every store answers) | 503 `{"status":"unavailable","failing":[...]}` |
-//! | `POST /v1/challenges` | 201 `{"nonce","expiresAt"}` | 503 |
+//! | `POST /v1/challenges` | 201 `{"nonce","expiresAt"}` | 429, 503 |
 //! | `POST /v1/keys` | 201 `{"kid","userId","securityLevel"}` | 400, 401, 403, 409, 413, 415, 422, 503 |
 //! | `POST /v1/tokens/verify` | 200 `{"valid":true,"kid","userId","claims"}` | 400, 401, 413, 415, 503 |
 //!
@@ -18,6 +18,10 @@
 //! `Content-Type` must be `application/json`, else 415
 //! `unsupported_media_type` (so a web page cannot make a browser send a
 //! "simple" cross-site `text/plain` POST that the API would process).
+//!
+//! `POST /v1/challenges` is rate-limited per client address
+//! ([`crate::limit`]): over the limit it answers 429 `rate_limited` with a
+//! `Retry-After` header, before any store is touched.
 //!
 //! 4xx bodies carry a stable `error` code (token errors: the codes of
 //! docs/token-format.md); 5xx bodies are generic, details go to the log. Nothing
@@ -44,6 +48,7 @@ use crate::attestation::chain::{MAX_CERT_LEN, MAX_CHAIN_LEN};
 use crate::attestation::policy::{verify_attestation, AttestationError};
 use crate::attestation::{ChainVerifier, KeyPolicy};
 use crate::clock::Clock;
+use crate::limit::ChallengeLimiter;
 use crate::store::{
     is_valid_user_id, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey,
     Registration, Replacement, StoreError, Stores,
@@ -127,6 +132,7 @@ pub struct AppState {
     allow_unattested: bool,
     operator: Option<Arc<manage::OperatorSecret>>,
     probes: Vec<(&'static str, Arc<dyn KeyRegistry>)>,
+    challenge_limiter: Arc<ChallengeLimiter>,
 }
 
 impl AppState {
@@ -155,6 +161,7 @@ impl AppState {
             allow_unattested: false,
             operator: None,
             probes: vec![("keys", stores.keys)],
+            challenge_limiter: Arc::new(ChallengeLimiter::default()),
         }
     }
 
@@ -169,6 +176,13 @@ impl AppState {
     /// require `Authorization: Bearer <secret>`.
     pub fn with_operator_secret(mut self, secret: manage::OperatorSecret) -> Self {
         self.operator = Some(Arc::new(secret));
+        self
+    }
+
+    /// Limits challenge issuance with `limiter` instead of the default
+    /// ([`crate::limit::ChallengeRate::default`], no trusted proxy).
+    pub fn with_challenge_limiter(mut self, limiter: ChallengeLimiter) -> Self {
+        self.challenge_limiter = Arc::new(limiter);
         self
     }
 
@@ -188,11 +202,18 @@ impl AppState {
 
 /// The router with its limits.
 pub fn app(state: AppState) -> Router {
+    let challenge_limit = axum::middleware::from_fn_with_state(
+        state.challenge_limiter.clone(),
+        crate::limit::limit_challenges,
+    );
     let mut router = Router::new()
         .route("/", get(health))
         .route("/healthz", get(health))
         .route("/readyz", get(manage::ready))
-        .route("/v1/challenges", post(create_challenge))
+        .route(
+            "/v1/challenges",
+            post(create_challenge).route_layer(challenge_limit),
+        )
         .route("/v1/keys", post(register_key))
         .route("/v1/tokens/verify", post(verify_token));
     if state.operator.is_some() {
@@ -246,6 +267,11 @@ pub enum ApiError {
     NonceMismatch,
     /// The attestation chain or policy failed: 422 with the stage's code.
     Attestation(AttestationError),
+    /// Too many challenges from this client address: 429 `rate_limited`.
+    RateLimited {
+        /// Seconds until the next request can succeed (`Retry-After`).
+        retry_after_secs: u64,
+    },
     /// A store failed: 503 `store_unavailable`.
     Store(StoreError),
     /// A bug or an unexpected failure: 500, generic body.
@@ -270,6 +296,7 @@ impl ApiError {
             Self::InvalidJwk => "invalid_jwk",
             Self::NonceMismatch => "nonce_mismatch",
             Self::Attestation(e) => e.code(),
+            Self::RateLimited { .. } => "rate_limited",
             Self::Store(_) => "store_unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -324,6 +351,17 @@ impl IntoResponse for ApiError {
                 json!({"error": code, "violations": v.iter().map(|x| x.code()).collect::<Vec<_>>()}),
             ),
             Self::Attestation(_) => (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": code})),
+            Self::RateLimited { retry_after_secs } => {
+                let mut resp =
+                    (StatusCode::TOO_MANY_REQUESTS, Json(json!({"error": code}))).into_response();
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, (*retry_after_secs).max(1).into());
+                return resp;
+            }
+            // A full in-memory store logs that itself, at most once per interval.
+            Self::Store(StoreError::Full) => {
+                (StatusCode::SERVICE_UNAVAILABLE, json!({"error": code}))
+            }
             Self::Store(e) => {
                 tracing::error!(error = %e, "store unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, json!({"error": code}))

@@ -5,7 +5,7 @@
 //!
 //! Modules: [`attestation`] (`der` → `chain` → `policy`, `revocation`),
 //! [`token`], [`store`] (`memory`, `redis`, `postgres`, `registry`), [`http`]
-//! (`manage`), [`conn`] (the accept loop), [`cli`], [`clock`].
+//! (`manage`), [`limit`] (abuse limits), [`conn`] (the accept loop), [`cli`], [`clock`].
 //! See `SECURITY.md` beside this crate for the reasons behind the defaults.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -15,6 +15,7 @@ pub mod cli;
 pub mod clock;
 pub mod conn;
 pub mod http;
+pub mod limit;
 pub mod store;
 pub mod token;
 

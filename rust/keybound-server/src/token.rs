@@ -72,7 +72,10 @@ impl AcceptedToken {
 }
 
 fn store_failed(stage: &'static str, e: &StoreError) -> TokenError {
-    tracing::error!(stage, error = %e, "store failed: refusing the token (store_unavailable)");
+    // A full in-memory store logs that itself, at most once per interval.
+    if !matches!(e, StoreError::Full) {
+        tracing::error!(stage, error = %e, "store failed: refusing the token (store_unavailable)");
+    }
     TokenError::StoreUnavailable
 }
 

@@ -1,6 +1,9 @@
 //! In-memory stores: bounded (a full store refuses new entries rather than
 //! forgetting live ones) and expiring (expired entries are purged in expiry
-//! order on every write). One process only.
+//! order on every write, so a store that filled up accepts again as soon
+//! as entries expire). One process only. A refusal because a store is full
+//! is logged at most once per [`STORE_FULL_LOG_INTERVAL_SECS`] per store
+//! (with the number of refusals), not once per request.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -9,6 +12,9 @@ use keybound_protocol::{MemoryReplayCache, TokenError, VerifiedToken};
 use parking_lot::Mutex;
 
 pub use super::registry::MemoryKeyRegistry;
+pub use crate::limit::STORE_FULL_LOG_INTERVAL_SECS;
+use crate::limit::{log_store_full, LogEvery};
+
 use super::{
     nonce_key, token_consumer, Challenge, ChallengeStore, Consumed, ReplayStore, StoreError,
     TokenUse,
@@ -44,6 +50,7 @@ impl ExpiringSet {
 pub struct MemoryChallengeStore {
     capacity: usize,
     inner: Mutex<ChallengeState>,
+    full_log: LogEvery,
 }
 
 #[derive(Debug, Default)]
@@ -60,7 +67,15 @@ impl MemoryChallengeStore {
         Self {
             capacity,
             inner: Mutex::new(ChallengeState::default()),
+            full_log: LogEvery::default(),
         }
+    }
+
+    /// Logs "store full" at most once per `interval_secs` (default
+    /// [`STORE_FULL_LOG_INTERVAL_SECS`]).
+    pub fn with_full_log_interval(mut self, interval_secs: i64) -> Self {
+        self.full_log = LogEvery::new(interval_secs);
+        self
     }
 
     /// Live or not-yet-purged challenges.
@@ -87,6 +102,8 @@ impl ChallengeStore for MemoryChallengeStore {
         let mut inner = self.inner.lock();
         inner.challenges.purge(now_unix);
         if inner.challenges.entries.len() >= self.capacity {
+            drop(inner);
+            log_store_full(&self.full_log, "challenges", self.capacity, now_unix);
             return Err(StoreError::Full);
         }
         if let Some((old, _)) = inner
@@ -150,6 +167,8 @@ impl ChallengeStore for MemoryChallengeStore {
             Some((_, None)) => {}
         }
         if state.tokens.entries.len() >= self.capacity {
+            drop(guard);
+            log_store_full(&self.full_log, "accepted tokens", self.capacity, now_unix);
             return Err(StoreError::Full);
         }
         if let Some((_, used_by)) = state.challenges.entries.get_mut(&key) {
@@ -166,6 +185,8 @@ impl ChallengeStore for MemoryChallengeStore {
 #[derive(Debug)]
 pub struct MemoryReplayStore {
     cache: MemoryReplayCache,
+    capacity: usize,
+    full_log: LogEvery,
 }
 
 impl MemoryReplayStore {
@@ -173,6 +194,8 @@ impl MemoryReplayStore {
     pub fn new(capacity: usize) -> Self {
         Self {
             cache: MemoryReplayCache::new(capacity),
+            capacity,
+            full_log: LogEvery::default(),
         }
     }
 }
@@ -190,7 +213,10 @@ impl ReplayStore for MemoryReplayStore {
             Ok(()) => Ok(true),
             Err(TokenError::Replayed) => Ok(false),
             // Full, or a clock that went back past the token's window.
-            Err(_) => Err(StoreError::Full),
+            Err(_) => {
+                log_store_full(&self.full_log, "replay", self.capacity, now_unix);
+                Err(StoreError::Full)
+            }
         }
     }
 }
