@@ -432,7 +432,8 @@ fn challenge_limit_and_trusted_proxy_flags() {
     let default_rate = crate::limit::DEFAULT_CHALLENGES_PER_SECOND;
     let default_burst = crate::limit::DEFAULT_CHALLENGE_BURST;
     // (flags, Some(parsed) or None: refused)
-    let cases: Vec<(Vec<&str>, Option<(u32, u32, Vec<IpAddr>)>)> = vec![
+    type Parsed = (u32, u32, Vec<IpAddr>);
+    let cases: Vec<(Vec<&str>, Option<Parsed>)> = vec![
         (vec![], Some((default_rate, default_burst, vec![]))),
         (
             vec!["--challenge-rate-per-address", "0"],
