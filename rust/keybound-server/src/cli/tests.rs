@@ -404,3 +404,59 @@ fn the_per_address_connection_bound_is_a_positive_flag() {
     );
     assert!(parse(&["--max-connections-per-address", "0"]).is_err());
 }
+
+#[test]
+fn challenge_limit_and_trusted_proxy_flags() {
+    use clap::Parser as _;
+    use std::net::IpAddr;
+    let parse = |extra: &[&str]| {
+        let mut args = vec![
+            "keybound-server",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--audience",
+            "a",
+        ];
+        args.extend_from_slice(extra);
+        Cli::try_parse_from(args).map(|cli| match cli.command {
+            Command::Serve(s) => (
+                s.challenge_rate_per_address,
+                s.challenge_burst_per_address,
+                s.trusted_proxies,
+            ),
+            _ => unreachable!(),
+        })
+    };
+    let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+    let default_rate = crate::limit::DEFAULT_CHALLENGES_PER_SECOND;
+    let default_burst = crate::limit::DEFAULT_CHALLENGE_BURST;
+    // (flags, Some(parsed) or None: refused)
+    type Parsed = (u32, u32, Vec<IpAddr>);
+    let cases: Vec<(Vec<&str>, Option<Parsed>)> = vec![
+        (vec![], Some((default_rate, default_burst, vec![]))),
+        (
+            vec!["--challenge-rate-per-address", "0"],
+            Some((0, default_burst, vec![])),
+        ),
+        (
+            vec![
+                "--challenge-rate-per-address",
+                "3",
+                "--challenge-burst-per-address",
+                "7",
+            ],
+            Some((3, 7, vec![])),
+        ),
+        (vec!["--challenge-burst-per-address", "0"], None),
+        (vec!["--challenge-rate-per-address", "-1"], None),
+        (
+            vec!["--trusted-proxy", "10.0.0.9", "--trusted-proxy", "::1"],
+            Some((default_rate, default_burst, vec![ip("10.0.0.9"), ip("::1")])),
+        ),
+        (vec!["--trusted-proxy", "10.0.0.0/8"], None),
+    ];
+    for (flags, want) in cases {
+        assert_eq!(parse(&flags).ok(), want, "{flags:?}");
+    }
+}
