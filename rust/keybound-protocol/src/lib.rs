@@ -9,7 +9,9 @@
 //!   [`der_to_raw`], [`assemble`];
 //! - backend: [`decode_header`] (for the `kid`) → look up the registered
 //!   [`Jwk`] → [`verify()`] → consume the challenge → record (kid, jti), e.g. in
-//!   a [`MemoryReplayCache`]. [`TokenError::code`] gives the stable error
+//!   a [`MemoryReplayCache`]. A busy verifier decodes once and keeps each
+//!   registered key prepared: [`decode_token`] → look up the
+//!   [`VerifyingKey`] by [`DecodedToken::kid`] → [`DecodedToken::verify`]. [`TokenError::code`] gives the stable error
 //!   codes.
 //!
 //! ```
@@ -59,16 +61,21 @@
 //! (constant-time comparison), and the private `json` (duplicate-rejecting
 //! parser) and `b64` (strict base64url).
 //!
-//! # Why ring (and not aws-lc-rs)
+//! # ring by default, aws-lc-rs for servers
 //! ring builds with only a C compiler through the `cc` crate: no cmake, no
 //! clang/bindgen, no Go or NASM, which keeps the Android NDK cross builds and
 //! CI images simple. It is small, has a long audit and fuzzing history, and
 //! provides everything needed here: ECDSA P-256 verification in the fixed
 //! (r||s) encoding, P-256 key generation and signing (tests), SHA-256, a
 //! CSPRNG, and ECDH whose peer-key validation we use to check points
-//! ([`Jwk::from_sec1`]). aws-lc-rs (needed for FIPS or post-quantum
-//! algorithms, neither of which keybound uses) requires cmake and, for some
-//! targets, clang and bindgen at build time.
+//! ([`Jwk::from_sec1`]). It is the device's backend.
+//!
+//! The feature `aws-lc-rs` makes signature verification (only that: one
+//! private primitive, so every check stays on one code path) use aws-lc-rs,
+//! whose parsed public key a [`VerifyingKey`] keeps: `make bench` measures
+//! it faster than ring on the server (BENCHMARKS.md). aws-lc-rs builds a
+//! large C library (cmake, or its `cc` fallback), which a device build does
+//! not need to pay for.
 //!
 //! Constant-time comparison uses `subtle` ([`ct_eq`]): ring 0.17 deprecated
 //! its `constant_time` module. Duplicate JSON member names are detected by a
@@ -110,6 +117,7 @@
 #![warn(missing_docs)]
 
 mod b64;
+mod backend;
 pub mod claims;
 pub mod ct;
 pub mod ecdsa;
@@ -129,7 +137,10 @@ pub use error::{BuildError, KeyError, SignatureFormatError, TokenError, UnknownE
 pub use jwk::{Jwk, MAX_JWK_BYTES};
 pub use jws::{assemble, decode_header, signing_input, VerifiedHeader, ALG};
 pub use replay::MemoryReplayCache;
-pub use verify::{verify, Expectations, ExpectedNonce, VerifiedToken};
+pub use verify::{
+    decode_token, verify, verify_with, DecodedToken, Expectations, ExpectedNonce, VerifiedToken,
+    VerifyingKey,
+};
 
 /// Largest accepted token, in bytes; checked before any decoding.
 pub const MAX_TOKEN_BYTES: usize = 4096;

@@ -2,15 +2,14 @@
 
 use core::fmt;
 
-use ring::signature::{UnparsedPublicKey, ECDSA_P256_SHA256_FIXED};
-
+use crate::backend::PublicKey;
 use crate::claims::{lifetime_violated, Claims};
 use crate::ct::ct_eq;
 use crate::ecdsa::raw_scalars_in_range;
-use crate::error::TokenError;
+use crate::error::{KeyError, TokenError};
 use crate::json;
 use crate::jwk::Jwk;
-use crate::jws;
+use crate::jws::{self, Parts};
 use crate::DEFAULT_LEEWAY_SECS;
 
 /// How [`verify`] treats the `nonce` claim.
@@ -113,6 +112,102 @@ impl VerifiedToken {
     }
 }
 
+/// A registered key prepared for verification: its kid (thumbprint) and
+/// decoded point are computed once, when the key is registered or loaded,
+/// instead of on every token ([`verify`] with a [`Jwk`] does it each call).
+/// Keep one next to each registration and use [`verify_with`] or
+/// [`DecodedToken::verify`].
+#[derive(Clone)]
+pub struct VerifyingKey {
+    jwk: Jwk,
+    kid: String,
+    key: PublicKey,
+}
+
+impl VerifyingKey {
+    /// Prepares `jwk`. Checks `kty`, `crv` and the coordinates' encoding
+    /// (like [`Jwk::to_sec1`]); whether the point is on the curve is checked
+    /// here with the `aws-lc-rs` backend and at verification with ring, and
+    /// either way a key that is not is never accepted
+    /// ([`KeyError::NotOnCurve`] here, `bad_signature` there).
+    pub fn new(jwk: &Jwk) -> Result<VerifyingKey, KeyError> {
+        let key = PublicKey::new(jwk.to_sec1()?).ok_or(KeyError::NotOnCurve)?;
+        Ok(VerifyingKey {
+            jwk: jwk.clone(),
+            kid: jwk.thumbprint(),
+            key,
+        })
+    }
+
+    /// The key's JWK.
+    pub fn jwk(&self) -> &Jwk {
+        &self.jwk
+    }
+
+    /// The key's thumbprint, i.e. the `kid` of its tokens.
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+}
+
+impl fmt::Debug for VerifyingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyingKey")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for VerifyingKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.jwk == other.jwk
+    }
+}
+
+impl Eq for VerifyingKey {}
+
+/// A token whose size, segments, base64url and header passed (the first
+/// stages of [`verify`]), decoded once: look its [`kid`](Self::kid) up, then
+/// [`verify`](Self::verify) it without decoding it again. Nothing in it is
+/// verified beyond the header's form.
+pub struct DecodedToken<'a> {
+    parts: Parts<'a>,
+}
+
+impl fmt::Debug for DecodedToken<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodedToken")
+            .field("kid", &self.parts.header.kid())
+            .finish_non_exhaustive()
+    }
+}
+
+impl DecodedToken<'_> {
+    /// The header's `kid` (unverified until [`verify`](Self::verify)).
+    pub fn kid(&self) -> &str {
+        self.parts.header.kid()
+    }
+
+    /// The remaining stages of [`verify`] (from the kid check on) with a
+    /// prepared key.
+    pub fn verify(
+        self,
+        key: &VerifyingKey,
+        expect: &Expectations,
+        now_unix: i64,
+    ) -> Result<VerifiedToken, TokenError> {
+        check(self.parts, key, expect, now_unix)
+    }
+}
+
+/// The header stages of [`verify`] (size, segments, base64url, header), for
+/// a caller that looks the key up by `kid` next; see [`DecodedToken`].
+pub fn decode_token(token: &str) -> Result<DecodedToken<'_>, TokenError> {
+    Ok(DecodedToken {
+        parts: jws::decode(token)?,
+    })
+}
+
 /// Verifies `token` against the registered `key` at time `now_unix`.
 ///
 /// Order (docs/token-format.md, "Order of checks"): size → segments/base64url →
@@ -123,7 +218,8 @@ impl VerifiedToken {
 /// [`ExpectedNonce::Exactly`]). The first failing check decides the error.
 ///
 /// Stateless: consuming the challenge and recording (kid, jti) are the
-/// caller's next steps (see [`VerifiedToken`]).
+/// caller's next steps (see [`VerifiedToken`]). A verifier that sees the
+/// same key often keeps a [`VerifyingKey`] and calls [`verify_with`].
 pub fn verify(
     token: &str,
     key: &Jwk,
@@ -131,13 +227,33 @@ pub fn verify(
     now_unix: i64,
 ) -> Result<VerifiedToken, TokenError> {
     let parts = jws::decode(token)?;
+    // A registered key that is not a P-256 JWK cannot be the token's key.
+    let key = VerifyingKey::new(key).map_err(|_| TokenError::UnknownKey)?;
+    check(parts, &key, expect, now_unix)
+}
 
+/// [`verify`] with a prepared key.
+pub fn verify_with(
+    token: &str,
+    key: &VerifyingKey,
+    expect: &Expectations,
+    now_unix: i64,
+) -> Result<VerifiedToken, TokenError> {
+    check(jws::decode(token)?, key, expect, now_unix)
+}
+
+/// Every stage after the header, in order: the one code path of all entry
+/// points.
+fn check(
+    parts: Parts<'_>,
+    key: &VerifyingKey,
+    expect: &Expectations,
+    now_unix: i64,
+) -> Result<VerifiedToken, TokenError> {
     // The kid is public (a key's thumbprint): a plain comparison is fine.
-    if parts.header.kid() != key.thumbprint() {
+    if parts.header.kid() != key.kid() {
         return Err(TokenError::UnknownKey);
     }
-    // A registered key that is not a P-256 JWK cannot be the token's key.
-    let public_key = key.to_sec1().map_err(|_| TokenError::UnknownKey)?;
 
     let signature: [u8; 64] = parts
         .signature
@@ -147,9 +263,9 @@ pub fn verify(
     if !raw_scalars_in_range(&signature) {
         return Err(TokenError::BadSignature);
     }
-    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &public_key)
-        .verify(parts.signing_input.as_bytes(), &signature)
-        .map_err(|_| TokenError::BadSignature)?;
+    if !key.key.verifies(parts.signing_input.as_bytes(), &signature) {
+        return Err(TokenError::BadSignature);
+    }
 
     // Only now is the payload parsed.
     let payload = json::parse_object(&parts.payload).map_err(|_| TokenError::Malformed)?;

@@ -10,17 +10,75 @@ mod common;
 
 use common::*;
 use keybound_protocol::{
-    decode_header, verify, AuthMethod, ExpectedNonce, Jwk, MemoryReplayCache, TokenError,
-    MAX_TOKEN_BYTES,
+    decode_header, decode_token, verify, verify_with, AuthMethod, Expectations, ExpectedNonce, Jwk,
+    KeyError, MemoryReplayCache, TokenError, VerifiedToken, VerifyingKey, MAX_TOKEN_BYTES,
 };
 use serde_json::{json, Value};
 
-fn verify_ok(signer: &Signer, token: &str) -> keybound_protocol::VerifiedToken {
-    verify(token, &signer.jwk, &expect(), NOW).unwrap()
+/// `verify`, after checking that the prepared-key entry points
+/// (`verify_with`, `decode_token` then `DecodedToken::verify`) give exactly
+/// the same result: every case of this file runs through all three.
+fn all_paths(
+    jwk: &Jwk,
+    token: &str,
+    e: &Expectations,
+    now: i64,
+) -> Result<VerifiedToken, TokenError> {
+    let plain = verify(token, jwk, e, now);
+    match VerifyingKey::new(jwk) {
+        Ok(key) => {
+            assert_eq!(verify_with(token, &key, e, now), plain, "verify_with");
+            let decoded = decode_token(token).and_then(|d| d.verify(&key, e, now));
+            assert_eq!(decoded, plain, "decode_token + verify");
+        }
+        // A key that cannot be prepared is one `verify` refuses too.
+        Err(_) => assert!(plain.is_err()),
+    }
+    plain
+}
+
+fn verify_ok(signer: &Signer, token: &str) -> VerifiedToken {
+    all_paths(&signer.jwk, token, &expect(), NOW).unwrap()
 }
 
 fn verify_err(signer: &Signer, token: &str) -> TokenError {
-    verify(token, &signer.jwk, &expect(), NOW).unwrap_err()
+    all_paths(&signer.jwk, token, &expect(), NOW).unwrap_err()
+}
+
+#[test]
+fn a_prepared_key_has_the_thumbprint_as_kid_and_refuses_unusable_jwks() {
+    let signer = Signer::new();
+    let key = VerifyingKey::new(&signer.jwk).unwrap();
+    assert_eq!(key.kid(), signer.jwk.thumbprint());
+    assert_eq!(key.jwk(), &signer.jwk);
+    type Edit = fn(&mut Jwk);
+    let cases: [(Edit, KeyError); 4] = [
+        (|j| j.kty = "RSA".into(), KeyError::UnsupportedKeyType),
+        (|j| j.crv = "P-384".into(), KeyError::UnsupportedCurve),
+        (|j| j.x = "AAAA".into(), KeyError::InvalidCoordinate),
+        (|j| j.y.push('A'), KeyError::InvalidCoordinate),
+    ];
+    for (edit, expected) in cases {
+        let mut jwk = signer.jwk.clone();
+        edit(&mut jwk);
+        assert_eq!(VerifyingKey::new(&jwk).unwrap_err(), expected);
+    }
+}
+
+#[test]
+fn decode_token_gives_the_header_kid_and_the_header_errors() {
+    let signer = Signer::new();
+    let token = signer.token(&claims());
+    assert_eq!(
+        decode_token(&token).unwrap().kid(),
+        decode_header(&token).unwrap().kid()
+    );
+    for bad in ["", "a.b", "a.b.c.d", "!!.e30.AA"] {
+        assert_eq!(
+            decode_token(bad).unwrap_err(),
+            decode_header(bad).unwrap_err()
+        );
+    }
 }
 
 fn payload_with(edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> String {

@@ -331,7 +331,9 @@ pub fn spki_to_sec1(spki: &[u8]) -> Result<Vec<u8>, PlatformError> {
         .strip_prefix(&P256_SPKI_PREFIX[..])
         .filter(|point| point.len() == 65 && point[0] == 0x04)
         .ok_or_else(|| PlatformError::Bridge("public key is not a P-256 SPKI".into()))?;
-    p256::PublicKey::from_sec1_bytes(point)
+    // ring's full public-key validation (through the protocol crate), so
+    // the device library needs no second curve implementation.
+    keybound_protocol::Jwk::from_sec1(point)
         .map_err(|_| PlatformError::Bridge("public key is not on P-256".into()))?;
     Ok(point.to_vec())
 }

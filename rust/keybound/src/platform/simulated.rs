@@ -1,7 +1,9 @@
 //! A software stand-in for the phone, for tests and desktop development.
 //!
-//! Keys are software P-256 keys (`p256`, zeroized on drop); prompts follow a
-//! script. It behaves like the Android implementation where that matters to
+//! Keys are software P-256 keys made with ring, the library's one crypto
+//! backend (ring does not wipe its PKCS#8 document or key pair on drop:
+//! acceptable for the throwaway keys of a simulator that Android builds never
+//! contain); prompts follow a script. It behaves like the Android implementation where that matters to
 //! the session: errors come as Android codes through the same mapping, the
 //! key refuses nothing but requires a prompt for every signature, a new
 //! enrolment invalidates keys, StrongBox can be made to fail.
@@ -14,9 +16,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use p256::ecdsa::signature::Signer;
-use p256::ecdsa::{Signature, SigningKey};
 use parking_lot::Mutex;
+use ring::rand::SystemRandom;
+use ring::signature::{EcdsaKeyPair, KeyPair as _, ECDSA_P256_SHA256_ASN1_SIGNING};
 use tokio::sync::Notify;
 
 use super::android_codes::{self, prompt_error};
@@ -76,9 +78,9 @@ impl Scripted {
     }
 }
 
-/// A software key; `SigningKey` zeroizes its scalar on drop.
+/// A software key (see the module docs on wiping).
 struct SimKey {
-    signing: SigningKey,
+    signing: EcdsaKeyPair,
     allow_device_credential: bool,
     invalidated: bool,
 }
@@ -192,9 +194,13 @@ impl SimulatedPlatform {
                 })?
             }
         };
-        let signature: Signature = key.signing.sign(payload);
+        // SHA256withECDSA in DER, as Keystore returns it.
+        let signature = key
+            .signing
+            .sign(&SystemRandom::new(), payload)
+            .map_err(|_| PlatformError::Bridge("software signing failed".into()))?;
         Ok(SignOutcome {
-            der_signature: signature.to_der().as_bytes().to_vec(),
+            der_signature: signature.as_ref().to_vec(),
             auth_type: auth,
         })
     }
@@ -269,12 +275,14 @@ impl Platform for SimulatedPlatform {
             } else {
                 SecurityLevel::TrustedEnvironment
             };
-        let signing = SigningKey::random(&mut p256::elliptic_curve::rand_core::OsRng);
-        let public_key_sec1 = signing
-            .verifying_key()
-            .to_encoded_point(false)
-            .as_bytes()
-            .to_vec();
+        let rng = SystemRandom::new();
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng)
+            .map_err(|_| PlatformError::Bridge("software key generation failed".into()))?;
+        let signing =
+            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng)
+                .map_err(|_| PlatformError::Bridge("software key import failed".into()))?;
+        // Uncompressed SEC1 `04 || x || y`.
+        let public_key_sec1 = signing.public_key().as_ref().to_vec();
         self.keys.lock().insert(
             req.alias,
             SimKey {
@@ -293,12 +301,7 @@ impl Platform for SimulatedPlatform {
     async fn public_key(&self, alias: &str) -> Result<Vec<u8>, PlatformError> {
         let keys = self.keys.lock();
         let key = keys.get(alias).ok_or(PlatformError::KeyNotFound)?;
-        Ok(key
-            .signing
-            .verifying_key()
-            .to_encoded_point(false)
-            .as_bytes()
-            .to_vec())
+        Ok(key.signing.public_key().as_ref().to_vec())
     }
 
     async fn sign_with_prompt(&self, req: SignRequest) -> Result<SignOutcome, PlatformError> {
