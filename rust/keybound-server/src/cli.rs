@@ -46,6 +46,10 @@ pub struct Cli {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "parsed once at start-up; boxing would only complicate the clap derive"
+)]
 pub enum Command {
     /// Verify an attestation chain (PEM or DER, leaf first) against Google's roots and keybound's policy.
     VerifyAttestation(VerifyAttestationArgs),
