@@ -13,7 +13,7 @@ export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 
 include $(wildcard mk/*.mk)
 
-.PHONY: test test-steps demo demo-run demo-check setup setup-demo codegen check-bindings fmt-check clippy test-rust check-android-rust
+.PHONY: doc-check test test-steps demo demo-run demo-check setup setup-demo codegen check-bindings fmt-check clippy test-rust check-android-rust
 
 # `make test` and `make demo` first install what this machine lacks: every
 # .ci/install.d/*.sh is an idempotent step (apt, pip, cargo install, Maven)
@@ -29,7 +29,7 @@ setup-demo:
 
 test: setup
 	@$(MAKE) --no-print-directory test-steps
-test-steps: fmt-check clippy check-android-rust test-rust check-bindings demo-check $(TEST_TARGETS)
+test-steps: fmt-check clippy doc-check check-android-rust test-rust check-bindings demo-check $(TEST_TARGETS)
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -44,6 +44,10 @@ clippy:
 check-android-rust:
 	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/android-check RUSTFLAGS="--cfg keybound_android_check" \
 	  $(CARGO) clippy -p keybound --lib --locked -- -D warnings
+
+# The crates' documentation builds without a warning (broken or private links).
+doc-check:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --locked
 
 test-rust:
 	$(CARGO) test --workspace --locked

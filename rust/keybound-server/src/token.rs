@@ -1,5 +1,5 @@
 //! Token verification with the backend's stateful stages, on top of
-//! [`keybound_protocol::verify`] (which does every stateless stage).
+//! [`keybound_protocol::verify()`] (which does every stateless stage).
 //!
 //! Order (docs/token-format.md): size → segments → header → the `kid` is looked
 //! up in the [`KeyRegistry`] (absent, revoked, or registered without

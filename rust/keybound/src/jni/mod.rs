@@ -15,7 +15,7 @@
 //!
 //! Prompts: [`Bridge::authenticate`] starts one on the Java side under a
 //! request id from the [`Registry`]; the outcome comes back through the
-//! `nativeOnResult` callback ([`callbacks`]), which never lets a Rust error
+//! `nativeOnResult` callback (`callbacks`), which never lets a Rust error
 //! or panic into Java.
 
 use std::ffi::c_void;

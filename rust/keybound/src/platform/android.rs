@@ -9,7 +9,7 @@
 //! `initSign` that `NativeBridge.authenticate` does before showing a prompt,
 //! reading a public key, `containsAlias`, deletion) blocks its thread, for
 //! hundreds of milliseconds on StrongBox. None of them runs on the async
-//! runtime's worker threads: [`off_runtime`] runs them on tokio's blocking
+//! runtime's worker threads: `off_runtime` runs them on tokio's blocking
 //! pool (`spawn_blocking`), or on a dedicated thread when no tokio runtime is
 //! current, and awaits the result. Only `NativeBridge.cancel`, which takes a
 //! lock and posts to the main thread, is called in place (it must also run
