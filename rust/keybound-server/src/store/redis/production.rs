@@ -3,9 +3,9 @@
 //! environment, Redis Cluster ([`RedisStore::connect_cluster`]), and the
 //! `maxmemory-policy` check done at start.
 //!
-//! On a Cluster every command and script keybound sends names one key, so
-//! each runs on the node owning that key's slot; a script that needs two
-//! keys must put them in one slot with a hash tag ([`hash_tag`]).
+//! On a Cluster each command runs on the node owning its key's slot; the
+//! one script that names two keys (a jti and a challenge) gets them in one
+//! slot through a hash tag on the prefix ([`hash_tag`]).
 //!
 //! Why the eviction check: keybound keeps challenges and seen jtis in
 //! Redis (and, without `--database`, the registered keys). Under any policy
