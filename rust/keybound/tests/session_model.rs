@@ -105,7 +105,10 @@ enum Op {
 }
 
 fn outcome() -> impl Strategy<Value = Outcome> {
-    let after = 0u64..3_000;
+    // At least 1 ms: an answer due at the very instant the prompt starts
+    // would race the step boundary (tokio may fire a zero sleep while the
+    // test settles), and the model works in steps.
+    let after = 1u64..3_000;
     prop_oneof![
         3 => after.clone().prop_map(|after_ms| Outcome::Succeed { after_ms }),
         3 => (proptest::sample::select(android_codes::ALL.to_vec()), after.clone())
