@@ -21,7 +21,7 @@ use jni::objects::JByteArray;
 use jni::{jni_sig, jni_str, JValue};
 use keybound::api::error::ErrorCode;
 use keybound::platform::android_codes::{self, map_prompt_error};
-use keybound::platform::{Platform, PlatformError};
+use keybound::platform::PlatformError;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use parking_lot::Mutex;
