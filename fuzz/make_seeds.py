@@ -4,9 +4,10 @@
 Seeds come from the real attestation chains of
 rust/keybound-server/testdata/key-attestation and from tokens signed with
 the fuzz device key of fuzz/src/lib.rs (same scalar, times, audience and
-challenges: change both together). With --demo-output FILE, the token and
-JWK of a `make demo` run (a token made through the real JNI bridge) are
-added too.
+challenges: change both together), and the token and JWK of a `make demo`
+run (made through the real JNI bridge and Java platform on a host JVM),
+kept in demo-token.json (--demo-output FILE takes a new run's output and
+updates that file).
 
 Needs the `cryptography` package (installed by .ci/install.d/00-core.sh
 with PyJWT). Deterministic except for ECDSA signatures, which are random.
@@ -16,6 +17,7 @@ import base64
 import hashlib
 import json
 import pathlib
+import shutil
 import struct
 
 from cryptography import x509
@@ -26,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 ROOT = pathlib.Path(__file__).resolve().parent
 TESTDATA = ROOT.parent / "rust/keybound-server/testdata/key-attestation"
 CORPUS = ROOT / "corpus"
+DEMO_TOKEN = ROOT / "demo-token.json"
 
 DEVICE_KEY_SCALAR = bytes([0x42] * 32)
 NOW = 1_796_240_000
@@ -130,10 +133,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--demo-output", type=pathlib.Path, help="output of `make demo`")
     args = ap.parse_args()
-    demo = None
     if args.demo_output:
         lines = [l for l in args.demo_output.read_text().splitlines() if l.strip()]
-        demo = json.loads(lines[-1])
+        DEMO_TOKEN.write_text(lines[-1] + "\n")
+    demo = json.loads(DEMO_TOKEN.read_text()) if DEMO_TOKEN.exists() else None
+    shutil.rmtree(CORPUS, ignore_errors=True)
 
     tokens = token_seeds(demo)
     for jwk_line, tok in tokens:
