@@ -13,11 +13,13 @@
 
 FUZZ_TIME ?= 30
 FUZZ_TARGETS ?= $(shell sed -n 's/^name = "\(.*\)"$$/\1/p' fuzz/Cargo.toml | grep -v '^keybound-fuzz$$')
-FUZZ_TARGET_DIR ?= $(CARGO_TARGET_DIR)/fuzz
+FUZZ_TARGET_DIR ?= $(abspath $(CARGO_TARGET_DIR))/fuzz
 FUZZ_WORK ?= $(FUZZ_TARGET_DIR)/smoke-corpus
 FUZZ_HAS_NIGHTLY := $(shell rustup toolchain list 2>/dev/null | grep -q '^nightly' && echo yes)
 FUZZ_CARGO ?= $(if $(FUZZ_HAS_NIGHTLY),cargo +nightly,RUSTC_BOOTSTRAP=1 cargo)
-FUZZ_FLAGS ?= -O
+# cargo-fuzz's default build: optimised, with debug assertions and overflow
+# checks (`-O` alone would drop those).
+FUZZ_FLAGS ?=
 
 .PHONY: fuzz-build fuzz-smoke fuzz-list fuzz-seeds
 
