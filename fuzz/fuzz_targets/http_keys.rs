@@ -12,14 +12,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let mut input = Input(data);
-    let mut clock = [0u8; 4];
-    clock.copy_from_slice(&{
-        let mut b = [0u8; 4];
-        let got = input.bytes(4);
-        b[..got.len()].copy_from_slice(got);
-        b
-    });
-    let now = i64::from(u32::from_le_bytes(clock));
+    let now = i64::from(input.u32());
     let allow_unattested = input.u8() & 1 == 1;
     let body = input.rest().to_vec();
     runtime().block_on(async {

@@ -156,6 +156,14 @@ impl<'a> Input<'a> {
         u16::from_le_bytes(b)
     }
 
+    /// The next little-endian u32.
+    pub fn u32(&mut self) -> u32 {
+        let mut b = [0u8; 4];
+        let got = self.bytes(4);
+        b[..got.len()].copy_from_slice(got);
+        u32::from_le_bytes(b)
+    }
+
     /// The next little-endian i32.
     pub fn i32(&mut self) -> i32 {
         let mut b = [0u8; 4];
