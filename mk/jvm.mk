@@ -1,7 +1,7 @@
 # JNI backend (rust/keybound/src/jni, platform/android.rs, NativeBridge.java):
 # `make test-jvm` runs
 #   1. the Rust tests that drive the JNI backend on a host JVM
-#      (rust/keybound/tests/jvm_*.rs: -Xcheck:jni, bridge classes compiled by
+#      (rust/keybound/tests/jvm_*.rs, the callback storm included: -Xcheck:jni, bridge classes compiled by
 #      javac and loaded through a URLClassLoader);
 #   2. through Surefire (tools/android/surefire.sh, android/host-tests/pom.xml)
 #      the JUnit tests of the Java-only bridge logic and host platform
@@ -21,10 +21,10 @@ JVM_E2E_TARGET ?= $(CARGO_TARGET_DIR)/jni-test-driver
 test-jvm:
 	@set -uo pipefail; \
 	rust_log="$$(mktemp)"; sf_log="$$(mktemp)"; sf_dir="$$(mktemp -d)"; \
-	$(CARGO) test -p keybound --locked --test jvm_platform --test jvm_session 2>&1 | tee "$$rust_log"; \
+	$(CARGO) test -p keybound --locked --test jvm_platform --test jvm_session --test jvm_storm 2>&1 | tee "$$rust_log"; \
 	rust_pass=$$(sed -n 's/^test result: .* \([0-9][0-9]*\) passed; \([0-9][0-9]*\) failed.*/\1/p' "$$rust_log" | awk '{s+=$$1} END {print s+0}'); \
 	rust_fail=$$(sed -n 's/^test result: .* \([0-9][0-9]*\) passed; \([0-9][0-9]*\) failed.*/\2/p' "$$rust_log" | awk '{s+=$$1} END {print s+0}'); \
-	if [ -z "$$rust_pass" ] || [ "$$(grep -c '^test result:' "$$rust_log")" -ne 2 ]; then \
+	if [ -z "$$rust_pass" ] || [ "$$(grep -c '^test result:' "$$rust_log")" -ne 3 ]; then \
 	  echo "!! jvm: the Rust JVM tests did not run to the end"; rust_pass=$${rust_pass:-0}; rust_fail=$$(( $${rust_fail:-0} + 1 )); \
 	fi; \
 	sf_pass=0; sf_fail=1; \

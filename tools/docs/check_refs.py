@@ -47,6 +47,8 @@ from pathlib import Path, PurePosixPath
 SELF = PurePosixPath("tools/docs/check_refs.py")
 # Checkers whose own self-test cases name made-up files on purpose.
 SELF_TESTING = {SELF, PurePosixPath("tools/release/pub_files.py")}
+# Ignore files: their `/name/` patterns are relative to their own folder.
+IGNORE_FILES = {".gitignore", ".pubignore"}
 # Paths that are rightly not in the repository: made by a release build
 # (`make android-libs`), or a file of the app that uses keybound.
 NOT_TRACKED = {"android/src/main/jniLibs", "android/gradle.properties"}
@@ -235,7 +237,7 @@ def main(argv=None) -> int:
     dirs = dirs_of(files)
     for f in sorted(files):
         here = PurePosixPath(f)
-        if here in SELF_TESTING:
+        if here in SELF_TESTING or here.name in IGNORE_FILES:
             continue
         path = args.root / f
         try:

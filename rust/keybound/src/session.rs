@@ -10,7 +10,8 @@
 //!   non-success prompt outcomes, every further failure starts a growing
 //!   cooldown (`CoolingDown` + retry-after, no prompt shown). A temporary
 //!   lockout (Android code 7) blocks prompts for `lockout` (`LockedOut` +
-//!   retry-after). A success resets both.
+//!   retry-after). A success resets both. A wall clock set back never
+//!   makes either window longer than configured.
 //! - A key invalidated by a new biometric enrolment is deleted and reported
 //!   as `KeyInvalidated`, so the app can enrol again.
 //! - A token is returned only after it verifies with the key's public key:
@@ -379,19 +380,31 @@ impl AuthSession {
                     "a prompt is already showing",
                 ));
             }
-            if state.lockout_until_ms > now {
+            // A window never lasts longer than configured from now: a clock
+            // set back (by the user, or a network time correction) would
+            // otherwise stretch it by the jump. Stored, so the window ends
+            // on the new clock. The OS keeps its own lockout anyway, so
+            // ending ours early after a jump is safe.
+            state.lockout_until_ms = state
+                .lockout_until_ms
+                .min(now.saturating_add(millis(self.config.lockout)));
+            state.cooldown_until_ms = state
+                .cooldown_until_ms
+                .min(now.saturating_add(millis(self.config.cooldown_max)));
+            let (lockout_until, cooldown_until) = (state.lockout_until_ms, state.cooldown_until_ms);
+            if lockout_until > now {
                 return Err(KeyboundError::new(
                     ErrorCode::LockedOut,
                     "biometrics are temporarily locked out",
                 )
-                .with_retry_after_ms(retry_after(state.lockout_until_ms, now)));
+                .with_retry_after_ms(retry_after(lockout_until, now)));
             }
-            if state.cooldown_until_ms > now {
+            if cooldown_until > now {
                 return Err(KeyboundError::new(
                     ErrorCode::CoolingDown,
                     "too many failed attempts; wait before trying again",
                 )
-                .with_retry_after_ms(retry_after(state.cooldown_until_ms, now)));
+                .with_retry_after_ms(retry_after(cooldown_until, now)));
             }
             state.in_flight = Some((request_id, Some(interrupt_tx)));
             InFlightGuard {

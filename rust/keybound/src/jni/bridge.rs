@@ -91,6 +91,30 @@ pub struct JavaStatus {
     pub strongbox: bool,
 }
 
+impl JavaStatus {
+    /// Length of the `int[]` of `NativeBridge.status()` (`STATUS_LENGTH`).
+    pub const LEN: usize = 4;
+
+    /// Decodes the `int[]` of `NativeBridge.status()`, indexed by its
+    /// `STATUS_*` constants (booleans as 0/1, anything non-zero is true).
+    /// Any other length is a protocol violation.
+    pub fn from_layout(values: &[i32]) -> Result<Self, BridgeError> {
+        match *values {
+            [api_level, strong_biometric, device_secure, strongbox] => Ok(JavaStatus {
+                api_level,
+                strong_biometric,
+                device_secure: device_secure != 0,
+                strongbox: strongbox != 0,
+            }),
+            _ => Err(Self::wrong_length(values.len())),
+        }
+    }
+
+    fn wrong_length(len: usize) -> BridgeError {
+        BridgeError::Protocol(format!("status() returned {len} values"))
+    }
+}
+
 /// `KeyInfo` decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JavaKeyInfo {
@@ -273,19 +297,13 @@ impl Bridge {
             let array = self.object(env, value)?;
             let array = env.cast_local::<JIntArray<'_>>(array)?;
             let len = array.len(env)?;
-            if len != 4 {
-                return Err(BridgeError::Protocol(format!(
-                    "status() returned {len} values"
-                )));
+            // Checked before copying anything out of Java.
+            if len != JavaStatus::LEN {
+                return Err(JavaStatus::wrong_length(len));
             }
-            let mut values = [0i32; 4];
+            let mut values = [0i32; JavaStatus::LEN];
             array.get_region(env, 0, &mut values)?;
-            Ok(JavaStatus {
-                api_level: values[0],
-                strong_biometric: values[1],
-                device_secure: values[2] != 0,
-                strongbox: values[3] != 0,
-            })
+            JavaStatus::from_layout(&values)
         })
     }
 

@@ -20,7 +20,9 @@ use std::sync::{Arc, OnceLock};
 use async_trait::async_trait;
 
 use crate::api::error::ErrorCode;
-use crate::jni::{self as bridge, Bridge, BridgeError, CallbackResult, PromptArgs};
+use crate::jni::{
+    self as bridge, Bridge, BridgeError, CallbackResult, JavaKeyInfo, JavaStatus, PromptArgs,
+};
 use crate::platform::android_codes::prompt_error;
 use crate::platform::{
     AuthType, CreateKeyRequest, CreatedKey, Platform, PlatformError, PlatformStatus, SecurityLevel,
@@ -125,15 +127,7 @@ enum Start {
 impl Platform for AndroidPlatform {
     async fn status(&self) -> Result<PlatformStatus, PlatformError> {
         let s = self.blocking(|b| b.status()).await?;
-        Ok(PlatformStatus {
-            api_level: u32::try_from(s.api_level).ok().filter(|l| *l > 0),
-            hardware_present: s.strong_biometric != BM_NO_HARDWARE,
-            biometrics_enrolled: !matches!(s.strong_biometric, BM_NONE_ENROLLED | BM_NO_HARDWARE),
-            // API 28 cannot tell: report usable and let the prompt decide.
-            class3_available: matches!(s.strong_biometric, BM_SUCCESS | BM_UNKNOWN),
-            device_secure: s.device_secure,
-            strongbox_present: s.strongbox,
-        })
+        Ok(status_from_java(s))
     }
 
     async fn key_exists(&self, alias: &str) -> Result<bool, PlatformError> {
@@ -152,21 +146,7 @@ impl Platform for AndroidPlatform {
                 )
             })
             .await?;
-        let security_level = match info.security_level {
-            0 => SecurityLevel::Software,
-            1 => SecurityLevel::TrustedEnvironment,
-            2 => SecurityLevel::StrongBox,
-            other => {
-                return Err(PlatformError::Bridge(format!(
-                    "unknown security level {other} from KeyInfo"
-                )))
-            }
-        };
-        Ok(CreatedKey {
-            public_key_sec1: spki_to_sec1(&info.public_key_spki)?,
-            attestation_chain: info.attestation_chain,
-            security_level,
-        })
+        created_key_from_java(info)
     }
 
     async fn public_key(&self, alias: &str) -> Result<Vec<u8>, PlatformError> {
@@ -280,8 +260,43 @@ impl Platform for AndroidPlatform {
     }
 }
 
-/// One Java outcome as the platform result.
-fn outcome_to_result(result: CallbackResult) -> Result<SignOutcome, PlatformError> {
+/// What `NativeBridge.status()` reported, as the platform status.
+pub fn status_from_java(s: JavaStatus) -> PlatformStatus {
+    PlatformStatus {
+        api_level: u32::try_from(s.api_level).ok().filter(|l| *l > 0),
+        hardware_present: s.strong_biometric != BM_NO_HARDWARE,
+        biometrics_enrolled: !matches!(s.strong_biometric, BM_NONE_ENROLLED | BM_NO_HARDWARE),
+        // API 28 cannot tell: report usable and let the prompt decide.
+        class3_available: matches!(s.strong_biometric, BM_SUCCESS | BM_UNKNOWN),
+        device_secure: s.device_secure,
+        strongbox_present: s.strongbox,
+    }
+}
+
+/// What `NativeBridge.createKey` returned, checked: a known security level
+/// and a P-256 public key on the curve.
+pub fn created_key_from_java(info: JavaKeyInfo) -> Result<CreatedKey, PlatformError> {
+    let security_level = match info.security_level {
+        0 => SecurityLevel::Software,
+        1 => SecurityLevel::TrustedEnvironment,
+        2 => SecurityLevel::StrongBox,
+        other => {
+            return Err(PlatformError::Bridge(format!(
+                "unknown security level {other} from KeyInfo"
+            )))
+        }
+    };
+    Ok(CreatedKey {
+        public_key_sec1: spki_to_sec1(&info.public_key_spki)?,
+        attestation_chain: info.attestation_chain,
+        security_level,
+    })
+}
+
+/// One Java outcome as the platform result. Public (hidden) for the fuzz
+/// targets in `fuzz/`.
+#[doc(hidden)]
+pub fn outcome_to_result(result: CallbackResult) -> Result<SignOutcome, PlatformError> {
     let message = result.message.unwrap_or_default();
     match result.outcome {
         bridge::OUTCOME_SUCCESS => {
