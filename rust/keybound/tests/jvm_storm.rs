@@ -242,7 +242,18 @@ async fn late_duplicate_and_unknown_callbacks_never_complete_the_wrong_request()
                     counts[2] += 1;
                 }
                 Kind::Abandoned => {
+                    let shown_before = jvm_util::prompts_shown();
+                    let cancels_before = jvm_util::cancels_received();
                     let _ = tokio::time::timeout(Duration::ZERO, call).await;
+                    // The start runs off the runtime and reaches Java after
+                    // the drop (then it is shown and ends, or is cancelled
+                    // by whichever side sees Java accept it): give it that
+                    // moment before the idle check below, or the next
+                    // request meets this prompt still closing (inProgress).
+                    let _ = jvm_util::wait_until(Duration::from_secs(2), || {
+                        jvm_util::prompts_shown() > shown_before
+                            || jvm_util::cancels_received() > cancels_before
+                    });
                     abandoned += 1;
                     counts[3] += 1;
                 }

@@ -29,6 +29,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use keybound_protocol::Jwk;
+use tokio_postgres::types::ToSql;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::registry::{
@@ -207,6 +208,31 @@ impl PgKeyRegistry {
         tokio::time::timeout(self.timeout, f)
             .await
             .map_err(|_| StoreError::Unavailable("database call timed out".into()))?
+    }
+
+    /// One prepared statement within the timeout: the number of rows it
+    /// changed.
+    async fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
+        self.bounded(async {
+            let client = self.client().await?;
+            let stmt = client.prepare_cached(sql).await.map_err(unavailable)?;
+            client.execute(&stmt, params).await.map_err(unavailable)
+        })
+        .await
+    }
+
+    /// One prepared query within the timeout: its rows.
+    async fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<tokio_postgres::Row>, StoreError> {
+        self.bounded(async {
+            let client = self.client().await?;
+            let stmt = client.prepare_cached(sql).await.map_err(unavailable)?;
+            client.query(&stmt, params).await.map_err(unavailable)
+        })
+        .await
     }
 
     /// Fails unless every migration of [`MIGRATIONS`] is applied unchanged.
@@ -410,7 +436,7 @@ impl Values {
         }
     }
 
-    fn params(&self) -> [&(dyn tokio_postgres::types::ToSql + Sync); 9] {
+    fn params(&self) -> [&(dyn ToSql + Sync); 9] {
         [
             &self.kid,
             &self.user_id,
@@ -430,16 +456,7 @@ impl KeyRegistry for PgKeyRegistry {
     async fn register(&self, key: &RegisteredKey) -> Result<Registration, StoreError> {
         let values = Values::of(key);
         let sql = format!("{INSERT} ON CONFLICT (kid) DO NOTHING");
-        let n = self
-            .bounded(async {
-                let client = self.client().await?;
-                let stmt = client.prepare_cached(&sql).await.map_err(unavailable)?;
-                client
-                    .execute(&stmt, &values.params())
-                    .await
-                    .map_err(unavailable)
-            })
-            .await?;
+        let n = self.execute(&sql, &values.params()).await?;
         Ok(if n == 1 {
             Registration::Registered
         } else {
@@ -460,16 +477,7 @@ impl KeyRegistry for PgKeyRegistry {
              WHERE keybound_keys.security_level = 'UNATTESTED' \
                 OR EXCLUDED.security_level <> 'UNATTESTED'"
         );
-        let n = self
-            .bounded(async {
-                let client = self.client().await?;
-                let stmt = client.prepare_cached(&sql).await.map_err(unavailable)?;
-                client
-                    .execute(&stmt, &values.params())
-                    .await
-                    .map_err(unavailable)
-            })
-            .await?;
+        let n = self.execute(&sql, &values.params()).await?;
         Ok(if n == 1 {
             Replacement::Replaced
         } else {
@@ -479,27 +487,16 @@ impl KeyRegistry for PgKeyRegistry {
 
     async fn get(&self, kid: &str) -> Result<Option<RegisteredKey>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM keybound_keys WHERE kid = $1");
-        let row = self
-            .bounded(async {
-                let client = self.client().await?;
-                let stmt = client.prepare_cached(&sql).await.map_err(unavailable)?;
-                client.query_opt(&stmt, &[&kid]).await.map_err(unavailable)
-            })
-            .await?;
-        row.as_ref().map(row_to_key).transpose()
+        // kid is the primary key: at most one row.
+        let rows = self.query(&sql, &[&kid]).await?;
+        rows.first().map(row_to_key).transpose()
     }
 
     async fn list_for_user(&self, user_id: &str) -> Result<Vec<RegisteredKey>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM keybound_keys WHERE user_id = $1 ORDER BY created_at, kid"
         );
-        let rows = self
-            .bounded(async {
-                let client = self.client().await?;
-                let stmt = client.prepare_cached(&sql).await.map_err(unavailable)?;
-                client.query(&stmt, &[&user_id]).await.map_err(unavailable)
-            })
-            .await?;
+        let rows = self.query(&sql, &[&user_id]).await?;
         rows.iter().map(row_to_key).collect()
     }
 
@@ -509,17 +506,8 @@ impl KeyRegistry for PgKeyRegistry {
                    WHERE kid = $1 AND revoked_at IS NULL RETURNING revoked_at) \
                    SELECT extract(epoch from coalesce((SELECT revoked_at FROM upd), revoked_at))::bigint \
                    FROM keybound_keys WHERE kid = $1";
-        let row = self
-            .bounded(async {
-                let client = self.client().await?;
-                let stmt = client.prepare_cached(sql).await.map_err(unavailable)?;
-                client
-                    .query_opt(&stmt, &[&kid, &now_unix])
-                    .await
-                    .map_err(unavailable)
-            })
-            .await?;
-        Ok(match row {
+        let rows = self.query(sql, &[&kid, &now_unix]).await?;
+        Ok(match rows.first() {
             None => Revocation::Unknown,
             Some(r) => Revocation::Revoked(
                 r.try_get::<_, Option<i64>>(0)
@@ -534,15 +522,8 @@ impl KeyRegistry for PgKeyRegistry {
         let sql = "UPDATE keybound_keys SET last_used_at = to_timestamp($2::bigint) \
                    WHERE kid = $1 AND (last_used_at IS NULL \
                    OR last_used_at < to_timestamp($2::bigint - $3::bigint))";
-        self.bounded(async {
-            let client = self.client().await?;
-            let stmt = client.prepare_cached(sql).await.map_err(unavailable)?;
-            client
-                .execute(&stmt, &[&kid, &now_unix, &TOUCH_GRANULARITY_SECS])
-                .await
-                .map_err(unavailable)
-        })
-        .await?;
+        self.execute(sql, &[&kid, &now_unix, &TOUCH_GRANULARITY_SECS])
+            .await?;
         Ok(())
     }
 
