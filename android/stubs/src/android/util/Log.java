@@ -19,4 +19,8 @@ public final class Log {
     public static int w(String tag, String msg, Throwable tr) {
         throw new RuntimeException("Stub!");
     }
+
+    public static int e(String tag, String msg) {
+        throw new RuntimeException("Stub!");
+    }
 }

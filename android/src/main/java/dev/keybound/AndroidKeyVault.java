@@ -18,15 +18,31 @@ import java.security.ProviderException;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.util.Date;
 
 /**
  * {@link KeyVault} on the AndroidKeyStore: one P-256 signing key per alias,
  * user authentication for every use, attested. Parameters and the
  * StrongBox → TEE fallback come from {@link KeyPolicy}; this class only
  * applies them.
+ *
+ * <p><b>Re-enrolment never loses the old key.</b> AndroidKeyStore cannot
+ * rename an entry, so a caller's alias {@code a} maps to two Keystore slots,
+ * {@code a} and {@code a}{@value #NEXT_SUFFIX}. {@link #create} generates the
+ * new key in the slot that is not current and deletes the old slot only after
+ * generation (and reading its attestation chain) succeeded: a failed
+ * enrolment leaves the old key in place and usable. Every other call resolves
+ * the current slot: the one that exists; when both exist (the process died
+ * between generating the new key and deleting the old one, so the new key
+ * was never returned to anyone) the older entry by creation date is current
+ * (the base slot on a tie or an unknown date), and the next {@code create}
+ * replaces the orphan. {@link #delete} removes both slots. An app must not
+ * use an alias ending in {@value #NEXT_SUFFIX} for a key of its own.
  */
 final class AndroidKeyVault implements KeyVault {
     private static final String TAG = "keybound";
+    /** The second Keystore slot of an alias (see the class doc). */
+    static final String NEXT_SUFFIX = ".keybound-next";
 
     private final DeviceInfo device;
 
@@ -40,12 +56,36 @@ final class AndroidKeyVault implements KeyVault {
         int api = device.apiLevel();
         KeyPolicy policy = KeyPolicy.forRequest(api, allowDeviceCredential, preferStrongBox,
                 preferStrongBox && device.hasStrongBox());
-        delete(alias);
+        String current = currentSlot(alias);
+        // The slot that is not current; a leftover there is an orphan of an
+        // enrolment that never completed, never handed to anyone.
+        String target = alias.equals(current) ? alias + NEXT_SUFFIX : alias;
+        deleteSlot(target);
+        KeyInfo created;
+        try {
+            created = generateIn(target, attestationChallenge, policy);
+        } catch (KeyVaultException | RuntimeException e) {
+            // The old key (if any) is untouched; drop whatever half-made entry the attempt left.
+            try {
+                deleteSlot(target);
+            } catch (KeyVaultException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        if (current != null) {
+            deleteSlot(current);
+        }
+        return created;
+    }
+
+    private KeyInfo generateIn(String slot, byte[] attestationChallenge, KeyPolicy policy)
+            throws KeyVaultException {
         KeyPair pair = null;
         KeyPolicy.Backing used = null;
         for (KeyPolicy.Backing backing : policy.attempts()) {
             try {
-                pair = generate(spec(alias, attestationChallenge, policy, backing));
+                pair = generate(spec(slot, attestationChallenge, policy, backing));
                 used = backing;
                 break;
             } catch (StrongBoxUnavailableException e) {
@@ -64,7 +104,7 @@ final class AndroidKeyVault implements KeyVault {
         if (pair == null || used == null) {
             throw new KeyVaultException(KeyVaultException.FAILED, "key generation produced no key");
         }
-        byte[][] chain = attestationChain(alias);
+        byte[][] chain = attestationChain(slot);
         int level = KeyPolicy.securityLevel(used, insideSecureHardware(pair.getPrivate()));
         return new KeyInfo(pair.getPublic().getEncoded(), chain, level);
     }
@@ -135,7 +175,7 @@ final class AndroidKeyVault implements KeyVault {
 
     @Override
     public Signature signatureFor(String alias) throws KeyVaultException {
-        PrivateKey key = privateKey(alias);
+        PrivateKey key = privateKey(currentSlot(alias));
         try {
             Signature signature = Signature.getInstance(KeyPolicy.SIGNATURE_ALGORITHM);
             signature.initSign(key);
@@ -153,10 +193,13 @@ final class AndroidKeyVault implements KeyVault {
         }
     }
 
-    private PrivateKey privateKey(String alias) throws KeyVaultException {
+    private PrivateKey privateKey(String slot) throws KeyVaultException {
+        if (slot == null) {
+            throw new KeyVaultException(KeyVaultException.NOT_FOUND, "no key under this alias");
+        }
         Key key;
         try {
-            key = keyStore().getKey(alias, null);
+            key = keyStore().getKey(slot, null);
         } catch (GeneralSecurityException e) {
             throw new KeyVaultException(KeyVaultException.FAILED, "could not load the key: " + e, e);
         }
@@ -171,9 +214,13 @@ final class AndroidKeyVault implements KeyVault {
 
     @Override
     public byte[] publicKey(String alias) throws KeyVaultException {
+        String slot = currentSlot(alias);
+        if (slot == null) {
+            throw new KeyVaultException(KeyVaultException.NOT_FOUND, "no key under this alias");
+        }
         Certificate certificate;
         try {
-            certificate = keyStore().getCertificate(alias);
+            certificate = keyStore().getCertificate(slot);
         } catch (GeneralSecurityException e) {
             throw new KeyVaultException(KeyVaultException.FAILED, "could not load the key: " + e, e);
         }
@@ -185,21 +232,41 @@ final class AndroidKeyVault implements KeyVault {
 
     @Override
     public boolean exists(String alias) throws KeyVaultException {
+        return currentSlot(alias) != null;
+    }
+
+    @Override
+    public boolean delete(String alias) throws KeyVaultException {
+        boolean base = deleteSlot(alias);
+        boolean next = deleteSlot(alias + NEXT_SUFFIX);
+        return base || next;
+    }
+
+    /** The Keystore slot holding the alias's current key, null when there is none (class doc). */
+    private static String currentSlot(String alias) throws KeyVaultException {
+        String next = alias + NEXT_SUFFIX;
         try {
-            return keyStore().containsAlias(alias);
+            KeyStore store = keyStore();
+            boolean hasBase = store.containsAlias(alias);
+            boolean hasNext = store.containsAlias(next);
+            if (hasBase && hasNext) {
+                Date baseDate = store.getCreationDate(alias);
+                Date nextDate = store.getCreationDate(next);
+                return baseDate != null && nextDate != null && nextDate.before(baseDate) ? next : alias;
+            }
+            return hasBase ? alias : hasNext ? next : null;
         } catch (GeneralSecurityException e) {
             throw new KeyVaultException(KeyVaultException.FAILED, "could not read the key store: " + e, e);
         }
     }
 
-    @Override
-    public boolean delete(String alias) throws KeyVaultException {
+    private static boolean deleteSlot(String slot) throws KeyVaultException {
         try {
             KeyStore store = keyStore();
-            if (!store.containsAlias(alias)) {
+            if (!store.containsAlias(slot)) {
                 return false;
             }
-            store.deleteEntry(alias);
+            store.deleteEntry(slot);
             return true;
         } catch (GeneralSecurityException e) {
             throw new KeyVaultException(KeyVaultException.FAILED, "could not delete the key: " + e, e);

@@ -11,6 +11,7 @@ import io.flutter.embedding.engine.plugins.FlutterPlugin;
 import io.flutter.embedding.engine.plugins.activity.ActivityAware;
 import io.flutter.embedding.engine.plugins.activity.ActivityPluginBinding;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Flutter plugin class: loads the Rust library (Dart's dlopen does not
@@ -23,11 +24,23 @@ import java.util.concurrent.Executor;
  * running request alive. The app leaving the foreground (Activity paused or
  * stopped, not for a configuration change) cancels the prompt: Dart sees
  * {@code systemCanceled}. The state machine is {@link LifecycleTracker}.
+ *
+ * <p>A missing or broken {@code libkeybound.so} ({@code System.loadLibrary}
+ * or {@code nativeInit} throwing {@link UnsatisfiedLinkError}) must not kill
+ * the app: the generated plugin registrant does not catch an {@code Error}.
+ * The plugin logs the reason once per process and attaches without
+ * installing the adapters. Every keybound call reaches Java only through
+ * Rust (flutter_rust_bridge, then JNI), and this Java side has no channel of
+ * its own to Dart, so with no library there is nothing here that could
+ * answer a call: how the Dart side reports a library that did not load is
+ * decided there, not here.
  */
 public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
     /** {@code libkeybound.so}, built from {@code rust/keybound}. */
     static final String LIBRARY = "keybound";
     private static final String TAG = "keybound";
+    /** Set once the load failure was logged: one line per process, however many engines attach. */
+    private static final AtomicBoolean LOAD_FAILURE_LOGGED = new AtomicBoolean();
 
     /** The two native steps; host tests replace them (there is no libkeybound there). */
     interface NativeLibrary {
@@ -55,6 +68,7 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
     private final ActivityCallbacks activityCallbacks = new ActivityCallbacks();
     private AndroidPrompter prompter;
     private Activity activity;
+    private boolean installed;
 
     /** Instantiated by Flutter's generated plugin registrant. */
     public KeyboundPlugin() {
@@ -68,8 +82,16 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
     @Override
     public void onAttachedToEngine(FlutterPluginBinding binding) {
         Context application = binding.getApplicationContext();
-        nativeLibrary.load();
-        nativeLibrary.init(application);
+        try {
+            nativeLibrary.load();
+            nativeLibrary.init(application);
+        } catch (UnsatisfiedLinkError e) {
+            if (LOAD_FAILURE_LOGGED.compareAndSet(false, true)) {
+                Log.e(TAG, "the native library lib" + LIBRARY + ".so did not load; keybound is unavailable: "
+                        + e.getMessage());
+            }
+            return;
+        }
         Handler mainHandler = new Handler(Looper.getMainLooper());
         Executor mainThread = mainHandler::post;
         AndroidDeviceInfo device = new AndroidDeviceInfo(application);
@@ -81,12 +103,26 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
         prompter = new AndroidPrompter(device.apiLevel(), mainThread, tracker);
         prompter.setActivity(activity);
         NativeBridge.install(device, new AndroidKeyVault(device), prompter, mainThread);
+        installed = true;
+    }
+
+    /** Whether this plugin installed the adapters (false when the native library did not load). */
+    boolean isInstalled() {
+        return installed;
+    }
+
+    /** Lets a test see the one log line again. */
+    static void resetLoadFailureLogForTesting() {
+        LOAD_FAILURE_LOGGED.set(false);
     }
 
     @Override
     public void onDetachedFromEngine(FlutterPluginBinding binding) {
         unbind();
-        NativeBridge.uninstall();
+        if (installed) {
+            NativeBridge.uninstall();
+            installed = false;
+        }
         prompter = null;
     }
 

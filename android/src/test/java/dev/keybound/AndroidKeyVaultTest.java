@@ -196,4 +196,72 @@ public class AndroidKeyVaultTest {
         assertTrue(vault.delete("k"));
         assertFalse(vault.exists("k"));
     }
+
+    private static byte[] signWith(AndroidKeyVault vault, String alias, byte[] payload) throws Exception {
+        Signature signing = vault.signatureFor(alias);
+        signing.update(payload);
+        return signing.sign();
+    }
+
+    @Test
+    public void aFailedReEnrolmentLeavesTheOldKeyUsable() throws Exception {
+        byte[] payload = "header.claims".getBytes(StandardCharsets.UTF_8);
+        // Table: the failure hits the first re-enrolment (key in the base slot)
+        // and a later one (key in the second slot).
+        for (int successfulEnrolmentsFirst : new int[] {1, 2}) {
+            FakeAndroidKeyStore.reset();
+            AndroidKeyVault vault = vault(true);
+            byte[] old = null;
+            for (int i = 0; i < successfulEnrolmentsFirst; i++) {
+                old = vault.create("k", CHALLENGE, false, false).publicKeySpki();
+            }
+            FakeAndroidKeyStore.generationFails = true;
+            KeyVaultException e = assertThrows(KeyVaultException.class,
+                    () -> vault.create("k", CHALLENGE, false, true));
+            assertEquals(KeyVaultException.FAILED, e.reason());
+            FakeAndroidKeyStore.generationFails = false;
+            assertTrue("after " + successfulEnrolmentsFirst, vault.exists("k"));
+            assertArrayEquals(old, vault.publicKey("k"));
+            assertTrue("the old key still signs", FakeAndroidKeyStore.verifies(old, payload, signWith(vault, "k", payload)));
+            assertEquals("no half-made entry is left", 1, FakeAndroidKeyStore.KEYS.size());
+        }
+    }
+
+    @Test
+    public void reEnrolmentsAlternateSlotsAndAlwaysServeTheNewestKey() throws Exception {
+        AndroidKeyVault vault = vault(false);
+        byte[] payload = "p".getBytes(StandardCharsets.UTF_8);
+        byte[] previous = null;
+        for (int i = 0; i < 4; i++) {
+            byte[] spki = vault.create("k", CHALLENGE, false, false).publicKeySpki();
+            assertArrayEquals(spki, vault.publicKey("k"));
+            assertTrue(FakeAndroidKeyStore.verifies(spki, payload, signWith(vault, "k", payload)));
+            if (previous != null) {
+                assertFalse("the old key is gone", FakeAndroidKeyStore.verifies(previous, payload,
+                        signWith(vault, "k", payload)));
+            }
+            assertEquals(1, FakeAndroidKeyStore.KEYS.size());
+            previous = spki;
+        }
+        assertTrue(vault.delete("k"));
+        assertFalse(vault.exists("k"));
+        assertTrue(FakeAndroidKeyStore.KEYS.isEmpty());
+    }
+
+    @Test
+    public void anOrphanFromAnInterruptedEnrolmentIsNotCurrentAndIsReplaced() throws Exception {
+        AndroidKeyVault vault = vault(false);
+        byte[] current = vault.create("k", CHALLENGE, false, false).publicKeySpki();
+        // The process died after generating in the second slot, before deleting the old key.
+        KeyGenParameterSpec orphan = new KeyGenParameterSpec.Builder("k" + AndroidKeyVault.NEXT_SUFFIX,
+                KeyProperties.PURPOSE_SIGN).setAlgorithmParameterSpec(new ECGenParameterSpec("secp256r1")).build();
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC", "AndroidKeyStore");
+        g.initialize(orphan);
+        g.generateKeyPair();
+        assertEquals(2, FakeAndroidKeyStore.KEYS.size());
+        assertArrayEquals("the old key stays current", current, vault.publicKey("k"));
+        byte[] fresh = vault.create("k", CHALLENGE, false, false).publicKeySpki();
+        assertArrayEquals(fresh, vault.publicKey("k"));
+        assertEquals(1, FakeAndroidKeyStore.KEYS.size());
+    }
 }

@@ -56,6 +56,8 @@ final class FakeAndroidKeyStore extends Provider {
     static boolean strongBoxUnavailable;
     /** StrongBox key generation fails with a plain ProviderException (not "unavailable"). */
     static boolean strongBoxFails;
+    /** Every key generation fails with a ProviderException (a full Keystore, a broken TEE). */
+    static boolean generationFails;
     /** KeyInfo.isInsideSecureHardware() answers false. */
     static boolean softwareOnly;
 
@@ -154,6 +156,7 @@ final class FakeAndroidKeyStore extends Provider {
         KEYS.clear();
         strongBoxUnavailable = false;
         strongBoxFails = false;
+        generationFails = false;
         softwareOnly = false;
     }
 
@@ -287,6 +290,9 @@ final class FakeAndroidKeyStore extends Provider {
             ATTEMPTS.add(spec);
             if (spec.isStrongBoxBacked() && strongBoxUnavailable) {
                 throw new StrongBoxUnavailableException();
+            }
+            if (generationFails) {
+                throw new java.security.ProviderException("Failed to generate key pair");
             }
             if (spec.isStrongBoxBacked() && strongBoxFails) {
                 throw new java.security.ProviderException("Failed to generate key pair");

@@ -1,0 +1,120 @@
+package dev.keybound;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import android.app.Application;
+import android.util.Log;
+import io.flutter.embedding.engine.plugins.FlutterPlugin.FlutterPluginBinding;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.robolectric.Robolectric;
+import org.robolectric.RobolectricTestRunner;
+import org.robolectric.RuntimeEnvironment;
+import org.robolectric.android.controller.ActivityController;
+import org.robolectric.shadows.ShadowLog;
+
+/**
+ * A missing or broken libkeybound.so: the loader (or nativeInit) throws
+ * UnsatisfiedLinkError, as System.loadLibrary does on a device. The plugin
+ * attaches anyway (the app does not die at start-up), installs nothing, logs
+ * the reason once per process, and follows an Activity without throwing.
+ */
+@RunWith(RobolectricTestRunner.class)
+public class KeyboundPluginNoLibraryTest {
+    private final Application application = RuntimeEnvironment.getApplication();
+    private final List<String> calls = new ArrayList<>();
+
+    /** Which native step fails. */
+    private enum Failing { LOAD, INIT }
+
+    private KeyboundPlugin plugin(Failing failing) {
+        return new KeyboundPlugin(new KeyboundPlugin.NativeLibrary() {
+            @Override
+            public void load() {
+                calls.add("load");
+                if (failing == Failing.LOAD) {
+                    throw new UnsatisfiedLinkError("dlopen failed: library \"libkeybound.so\" not found");
+                }
+            }
+
+            @Override
+            public void init(Object context) {
+                calls.add("init");
+                if (failing == Failing.INIT) {
+                    throw new UnsatisfiedLinkError("No implementation found for void dev.keybound.NativeBridge.nativeInit");
+                }
+            }
+        });
+    }
+
+    @Before
+    public void setUp() {
+        NativeBridge.uninstall();
+        KeyboundPlugin.resetLoadFailureLogForTesting();
+        ShadowLog.clear();
+        FlutterHostActivity.reset(null);
+    }
+
+    @After
+    public void tearDown() {
+        FlutterHostActivity.reset(null);
+    }
+
+    private static long loadFailureLines() {
+        return ShadowLog.getLogsForTag("keybound").stream()
+                .filter(l -> l.type == Log.ERROR && l.msg.contains("libkeybound.so did not load"))
+                .count();
+    }
+
+    @Test
+    public void aPluginWhoseLibraryDoesNotLoadAttachesLogsOnceAndInstallsNothing() {
+        for (Failing failing : Failing.values()) {
+            setUp();
+            calls.clear();
+            KeyboundPlugin first = plugin(failing);
+            KeyboundPlugin second = plugin(failing);
+            first.onAttachedToEngine(new FlutterPluginBinding(application));
+            second.onAttachedToEngine(new FlutterPluginBinding(application));
+            assertEquals(failing + ": no init after a failed load",
+                    failing == Failing.LOAD ? List.of("load", "load") : List.of("load", "init", "load", "init"),
+                    calls);
+            assertFalse(first.isInstalled());
+            assertFalse(second.isInstalled());
+            assertThrows("nothing installed", IllegalStateException.class, NativeBridge::status);
+            assertEquals(failing + ": logged once for two engines", 1, loadFailureLines());
+            assertTrue(ShadowLog.getLogsForTag("keybound").stream().anyMatch(l -> l.msg.contains(
+                    failing == Failing.LOAD ? "not found" : "nativeInit")));
+            first.onDetachedFromEngine(new FlutterPluginBinding(application));
+            second.onDetachedFromEngine(new FlutterPluginBinding(application));
+        }
+    }
+
+    @Test
+    public void theActivityLifecycleRunsWithoutTheLibrary() {
+        KeyboundPlugin plugin = plugin(Failing.LOAD);
+        plugin.onAttachedToEngine(new FlutterPluginBinding(application));
+        FlutterHostActivity.reset(plugin);
+        ActivityController<FlutterHostActivity> controller = Robolectric.buildActivity(FlutterHostActivity.class).setup();
+        controller.pause().stop().destroy();
+        plugin.onDetachedFromEngine(new FlutterPluginBinding(application));
+        assertFalse(plugin.isInstalled());
+    }
+
+    @Test
+    public void aLoadedLibraryStillInstalls() {
+        KeyboundPlugin plugin = plugin(null);
+        plugin.onAttachedToEngine(new FlutterPluginBinding(application));
+        assertTrue(plugin.isInstalled());
+        assertEquals(0, loadFailureLines());
+        plugin.onDetachedFromEngine(new FlutterPluginBinding(application));
+        assertFalse(plugin.isInstalled());
+        assertThrows(IllegalStateException.class, NativeBridge::status);
+    }
+}
