@@ -8,6 +8,7 @@
 //! | `POST /v1/challenges` | 201 `{"nonce","expiresAt"}` | 429, 503 |
 //! | `POST /v1/keys` | 201 `{"kid","userId","securityLevel"}` | 400, 401, 403, 409, 413, 415, 422, 503 |
 //! | `POST /v1/tokens/verify` | 200 `{"valid":true,"kid","userId","claims"}` | 400, 401, 413, 415, 503 |
+//! | `GET /metrics` | 200 Prometheus text ([`crate::metrics`]) | |
 //!
 //! and, with an operator secret configured, the registry routes of
 //! [`manage`] (`GET /v1/users/{userId}/keys`, `DELETE /v1/keys/{kid}`).
@@ -22,6 +23,10 @@
 //! `POST /v1/challenges` is rate-limited per client address
 //! ([`crate::limit`]): over the limit it answers 429 `rate_limited` with a
 //! `Retry-After` header, before any store is touched.
+//!
+//! Every request is counted by method, route template and status for
+//! `GET /metrics` (the outermost layer, [`crate::metrics::track`]), as are
+//! verification results, registrations and store latency.
 //!
 //! 4xx bodies carry a stable `error` code (token errors: the codes of
 //! docs/token-format.md); 5xx bodies are generic, details go to the log. Nothing
@@ -49,6 +54,7 @@ use crate::attestation::policy::{verify_attestation, AttestationError};
 use crate::attestation::{ChainVerifier, KeyPolicy};
 use crate::clock::Clock;
 use crate::limit::ChallengeLimiter;
+use crate::metrics::{Metrics, RateLimitedMark};
 use crate::store::{
     is_valid_user_id, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey,
     Registration, Replacement, StoreError, Stores,
@@ -133,6 +139,13 @@ pub struct AppState {
     operator: Option<Arc<manage::OperatorSecret>>,
     probes: Vec<(&'static str, Arc<dyn KeyRegistry>)>,
     challenge_limiter: Arc<ChallengeLimiter>,
+    metrics: Arc<Metrics>,
+}
+
+impl axum::extract::FromRef<AppState> for Arc<Metrics> {
+    fn from_ref(state: &AppState) -> Self {
+        state.metrics.clone()
+    }
 }
 
 impl AppState {
@@ -162,6 +175,7 @@ impl AppState {
             operator: None,
             probes: vec![("keys", stores.keys)],
             challenge_limiter: Arc::new(ChallengeLimiter::default()),
+            metrics: Arc::new(Metrics::new()),
         }
     }
 
@@ -206,6 +220,7 @@ pub fn app(state: AppState) -> Router {
         state.challenge_limiter.clone(),
         crate::limit::limit_challenges,
     );
+    let track = axum::middleware::from_fn_with_state(state.metrics.clone(), crate::metrics::track);
     let mut router = Router::new()
         .route("/", get(health))
         .route("/healthz", get(health))
@@ -215,7 +230,8 @@ pub fn app(state: AppState) -> Router {
             post(create_challenge).route_layer(challenge_limit),
         )
         .route("/v1/keys", post(register_key))
-        .route("/v1/tokens/verify", post(verify_token));
+        .route("/v1/tokens/verify", post(verify_token))
+        .route("/metrics", get(crate::metrics::serve));
     if state.operator.is_some() {
         // Off (404) unless an operator secret is configured.
         router = router
@@ -229,6 +245,8 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        // Outermost: counts the 408, 413 and 415 of the layers above too.
+        .layer(track)
         .with_state(state)
 }
 
@@ -356,6 +374,7 @@ impl IntoResponse for ApiError {
                     (StatusCode::TOO_MANY_REQUESTS, Json(json!({"error": code}))).into_response();
                 resp.headers_mut()
                     .insert(header::RETRY_AFTER, (*retry_after_secs).max(1).into());
+                resp.extensions_mut().insert(RateLimitedMark);
                 return resp;
             }
             // A full in-memory store logs that itself, at most once per interval.
@@ -430,8 +449,8 @@ async fn create_challenge(State(state): State<AppState>) -> Result<Response, Api
     let challenge =
         Challenge::generate(now, state.config.challenge_ttl_secs).map_err(ApiError::Store)?;
     state
-        .challenges
-        .insert(&challenge, now)
+        .metrics
+        .time("challenge_insert", state.challenges.insert(&challenge, now))
         .await
         .map_err(ApiError::Store)?;
     Ok((
@@ -528,7 +547,11 @@ async fn register_key(
     // A kid is registered once: refuse before using up the challenge (a
     // refused request changes nothing). The store's insert-if-absent below
     // settles a race between two registrations of one kid.
-    let existing = state.keys.get(key.kid()).await.map_err(ApiError::Store)?;
+    let existing = state
+        .metrics
+        .time("key_get", state.keys.get(key.kid()))
+        .await
+        .map_err(ApiError::Store)?;
     match (&existing, req.replace) {
         (Some(_), false) => return Err(ApiError::KeyExists),
         (Some(old), true) if old.assurance().is_attested() && !key.assurance().is_attested() => {
@@ -539,24 +562,38 @@ async fn register_key(
     // Only a key that passed is allowed to use up the challenge.
     let consumer = format!("registration:{}", key.kid());
     let consumed = state
-        .challenges
-        .consume(&req.nonce, &consumer, now)
+        .metrics
+        .time(
+            "challenge_consume",
+            state.challenges.consume(&req.nonce, &consumer, now),
+        )
         .await
         .map_err(ApiError::Store)?;
     if consumed != Consumed::Now {
         return Err(ApiError::NonceMismatch);
     }
     if req.replace {
-        match state.keys.replace(&key).await.map_err(ApiError::Store)? {
+        match state
+            .metrics
+            .time("key_replace", state.keys.replace(&key))
+            .await
+            .map_err(ApiError::Store)?
+        {
             Replacement::Replaced => {}
             Replacement::Downgrade => return Err(ApiError::Downgrade),
         }
     } else {
-        match state.keys.register(&key).await.map_err(ApiError::Store)? {
+        match state
+            .metrics
+            .time("key_register", state.keys.register(&key))
+            .await
+            .map_err(ApiError::Store)?
+        {
             Registration::Registered => {}
             Registration::AlreadyRegistered => return Err(ApiError::KeyExists),
         }
     }
+    state.metrics.registration(key.assurance().as_str());
     tracing::info!(
         kid = key.kid(),
         level = key.assurance().as_str(),
@@ -585,23 +622,44 @@ async fn verify_token(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let result = verify_token_inner(&state, body).await;
+    state.metrics.verification(match &result {
+        Ok(_) => "ok",
+        Err(e) => e.code(),
+    });
+    result
+}
+
+async fn verify_token_inner(
+    state: &AppState,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
     let body = body?;
     // A token is at most 4 KiB: refuse anything much larger before parsing.
     if body.len() > MAX_TOKEN_BYTES * 2 + 1024 {
         return Err(ApiError::Token(TokenError::TooLarge));
     }
     let req: VerifyRequest = parse(&body)?;
+    // The verification's store work (key lookup, nonce and jti) is timed as one.
     let accepted = state
-        .tokens
-        .verify(&req.token, req.txn.as_deref())
+        .metrics
+        .time(
+            "token_verify",
+            state.tokens.verify(&req.token, req.txn.as_deref()),
+        )
         .await
         .map_err(ApiError::Token)?;
     let claims = serde_json::to_value(accepted.token().claims())
         .map_err(|_| ApiError::Internal("claims not serializable"))?;
     // Bookkeeping only: the token is accepted whether or not this is noted.
     if let Err(e) = state
-        .keys
-        .touch(accepted.token().kid(), state.clock.now_unix())
+        .metrics
+        .time(
+            "key_touch",
+            state
+                .keys
+                .touch(accepted.token().kid(), state.clock.now_unix()),
+        )
         .await
     {
         tracing::warn!(error = %e, "could not note the key's last use");

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod conn;
 pub mod http;
 pub mod limit;
+pub mod metrics;
 pub mod store;
 pub mod token;
 
