@@ -5,7 +5,7 @@ keybound is self-contained: its documents live in docs/, and no tracked file
 may send a reader to a file that is not in a clone. This check reads every
 tracked text file (`git ls-files`) and fails a file that
 
-  1. names a path outside the working tree: `../shared`, `shared/reference`,
+  1. names a path outside the working tree (the shared notes folder beside it,
      `shared/testdata`, or an absolute machine path (`/work/...`,
      `/home/...`, `/root/...`);
   2. names a Markdown document (`something.md`) that does not resolve to a
@@ -26,7 +26,7 @@ able to fail. Prints every problem, then `check-refs: N passed, N failed`
 (one case per rule case and per file). Exit status 1 on any failure.
 
 `--fix` first rewrites, in every tracked file outside docs/, the old
-spellings of the project's documents (`shared/reference/token-format.md`, a
+spellings of the project's documents (the shared notes' own path, a
 bare `token-format.md`, the same for the other docs/ pages) to their
 `docs/` path, then checks. Running it twice changes nothing the second time.
 It does not tell comments from code: review its diff.
@@ -54,7 +54,7 @@ IGNORE_FILES = {".gitignore", ".pubignore"}
 NOT_TRACKED = {"android/src/main/jniLibs", "android/gradle.properties"}
 
 OUTSIDE = [
-    (re.compile(r"(?:\.\./)+shared\b"), "refers to ../shared outside the repository"),
+    (re.compile(r"(?:\.\./)+shared\b"), "refers to the shared notes folder outside the repository"),
     (re.compile(r"(?<![\w.-])shared/(?:reference|testdata)\b"),
      "refers to the shared notes outside the repository"),
     (re.compile(r"(?<![\w.~:/-])/(?:work|home|root|Users)(?=/|[\"'`\s)]|$)"),
@@ -133,8 +133,8 @@ def problems_in(text: str, here: PurePosixPath, tracked: set[str], dirs: set[str
 
 # (what, file it is in, text, must fail)
 CASES = [
-    ("../shared path", "README.md", "see ../" "shared/reference/notes.md", True),
-    ("shared/reference path", "rust/x/src/lib.rs", "//! (`shared/" "reference/token-format.md`)", True),
+    ("parent shared path", "README.md", "see ../" "shared/" "reference/notes.md", True),
+    ("shared notes path", "rust/x/src/lib.rs", "//! (`shared/" "reference/token-format.md`)", True),
     ("shared/testdata path", "rust/x/src/t.rs", "//! copied from shared/" "testdata", True),
     ("absolute /work path", "tools/a.py", 'Path("/' 'work") / "x"', True),
     ("bare doc name outside docs/", "rust/x/src/lib.rs", "//! The contract is token-format.md.", True),
@@ -155,7 +155,7 @@ CASES = [
 FIX_CASES = [
     ("//! The contract is token-format.md.", "//! The contract is docs/token-format.md."),
     ("(`shared/" "reference/android-facts.md`)", "(`docs/android-facts.md`)"),
-    ("see ../" "shared/reference/token-format.md", "see docs/token-format.md"),
+    ("see ../" "shared/" "reference/token-format.md", "see docs/token-format.md"),
     ("already docs/token-format.md", "already docs/token-format.md"),
     ("my-token-format.md stays", "my-token-format.md stays"),
 ]
@@ -166,7 +166,7 @@ CASE_TRACKED = {"README.md", "SECURITY.md", "docs/token-format.md", "docs/archit
 DOCS = ("token-format.md", "android-facts.md", "threat-model.md", "architecture.md")
 OLD_SPELLING = re.compile(r"(?<![\w/.-])(" + "|".join(
     re.escape(d) for d in DOCS) + r")\b")
-OLD_SPELLING_AFTER_SHARED = re.compile(r"(?:\.\./)*shared/reference/(" + "|".join(
+OLD_SPELLING_AFTER_SHARED = re.compile(r"(?:\.\./)*shared/" r"reference/(" + "|".join(
     re.escape(d) for d in DOCS) + r")\b")
 
 
@@ -228,7 +228,10 @@ def main(argv=None) -> int:
                 continue
             if b"\0" in data:
                 continue
-            text = data.decode("utf-8")
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue  # binary without a NUL byte (e.g. a fuzz seed)
             fixed = fix_text(text)
             if fixed != text:
                 path.write_text(fixed, encoding="utf-8")
