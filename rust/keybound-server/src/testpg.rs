@@ -91,20 +91,11 @@ impl PgServer {
     fn start_with(pki: Option<&crate::testredis_custom::TestPki>) -> Option<Self> {
         let bins = bin_dir();
         let initdb = program(&bins, "initdb");
-        if Command::new(&initdb)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()
-            .is_err()
-        {
-            let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
-            assert!(
-                !ci,
-                "PostgreSQL (initdb) not found under CI: .ci/install.d/postgres.sh must install it"
-            );
-            eprintln!(
-                "SKIPPING PostgreSQL test: initdb not installed (run .ci/install.d/postgres.sh)"
-            );
+        if !crate::testredis::server_binary_present(
+            &initdb,
+            "PostgreSQL (initdb)",
+            ".ci/install.d/postgres.sh",
+        ) {
             return None;
         }
         let root = is_root();

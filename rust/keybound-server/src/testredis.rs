@@ -20,20 +20,7 @@ impl RedisServer {
     /// this is not CI.
     pub(crate) fn start() -> Option<Self> {
         let binary = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
-        if Command::new(&binary)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()
-            .is_err()
-        {
-            let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
-            assert!(
-                !ci,
-                "redis-server not found under CI: .ci/install.d/backend.sh must install it"
-            );
-            eprintln!(
-                "SKIPPING Redis test: redis-server not installed (run .ci/install.d/backend.sh)"
-            );
+        if !server_binary_present(&binary, "redis-server", ".ci/install.d/backend.sh") {
             return None;
         }
         let port = TcpListener::bind("127.0.0.1:0")
@@ -95,4 +82,29 @@ impl Drop for RedisServer {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Whether the server program `binary` runs (`--version`). Under CI a
+/// missing server is a failure, never a silent skip; elsewhere the test
+/// says loudly that it skips itself.
+pub(crate) fn server_binary_present(
+    binary: impl AsRef<std::ffi::OsStr>,
+    name: &str,
+    install_step: &str,
+) -> bool {
+    if Command::new(binary)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok()
+    {
+        return true;
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
+    assert!(
+        !ci,
+        "{name} not found under CI: {install_step} must install it"
+    );
+    eprintln!("SKIPPING test: {name} not installed (run {install_step})");
+    false
 }
