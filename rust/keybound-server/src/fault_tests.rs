@@ -128,22 +128,29 @@ async fn wait_until_serving(app: &Router) -> String {
     }
 }
 
+/// A key registered on `app` while its store works, a token it signed over
+/// a live challenge, and a second live challenge for a later registration.
+async fn registered_key_with_token(app: &Router) -> (DeviceKey, String, String) {
+    let key = DeviceKey::generate();
+    let (_, nonce) = challenge(app).await;
+    assert_eq!(
+        register(app, &key, &nonce.unwrap()).await,
+        StatusCode::CREATED
+    );
+    let (_, nonce) = challenge(app).await;
+    let token = key.token(&claims(AUD, &nonce.unwrap(), NOW));
+    let (_, reg_nonce) = challenge(app).await;
+    let reg_nonce = reg_nonce.unwrap();
+    (key, token, reg_nonce)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_killed_then_back_fails_closed_then_resumes_without_restart() {
     let Some(mut server) = RedisServer::start() else {
         return;
     };
     let app = redis_app(&server.url(), "kbkill").await;
-    let key = DeviceKey::generate();
-    let (_, nonce) = challenge(&app).await;
-    assert_eq!(
-        register(&app, &key, &nonce.unwrap()).await,
-        StatusCode::CREATED
-    );
-    let (_, nonce) = challenge(&app).await;
-    let token = key.token(&claims(AUD, &nonce.unwrap(), NOW));
-    let (_, reg_nonce) = challenge(&app).await;
-    let reg_nonce = reg_nonce.unwrap();
+    let (key, token, reg_nonce) = registered_key_with_token(&app).await;
 
     server.stop();
     // Repeatedly: the outage is not a one-off error.
@@ -176,16 +183,7 @@ async fn redis_slower_than_the_timeout_fails_closed_fast_then_resumes() {
     };
     let proxy = DelayProxy::start(server.port).await;
     let app = redis_app(&format!("redis://127.0.0.1:{}/", proxy.port), "kbslow").await;
-    let key = DeviceKey::generate();
-    let (_, nonce) = challenge(&app).await;
-    assert_eq!(
-        register(&app, &key, &nonce.unwrap()).await,
-        StatusCode::CREATED
-    );
-    let (_, nonce) = challenge(&app).await;
-    let token = key.token(&claims(AUD, &nonce.unwrap(), NOW));
-    let (_, reg_nonce) = challenge(&app).await;
-    let reg_nonce = reg_nonce.unwrap();
+    let (_key, token, reg_nonce) = registered_key_with_token(&app).await;
 
     // Replies now take 2 s: far past the 300 ms store timeout.
     proxy.set_delay(Duration::from_secs(2));
