@@ -6,19 +6,7 @@ use super::*;
 use crate::testpg::PgServer;
 
 fn serve_args(extra: &[&str]) -> ServeArgs {
-    let mut argv = vec![
-        "keybound-server",
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--audience",
-        "https://a.example",
-    ];
-    argv.extend_from_slice(extra);
-    match Cli::try_parse_from(argv).unwrap().command {
-        Command::Serve(args) => args,
-        other => panic!("{other:?}"),
-    }
+    super::tests::try_serve_args(extra).unwrap()
 }
 
 /// `serve` either fails at start (`Err`) or is still serving after a

@@ -378,22 +378,7 @@ async fn served_connections_answer_and_shut_down_cleanly() {
 
 #[test]
 fn the_per_address_connection_bound_is_a_positive_flag() {
-    use clap::Parser as _;
-    let parse = |extra: &[&str]| {
-        let mut args = vec![
-            "keybound-server",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--audience",
-            "a",
-        ];
-        args.extend_from_slice(extra);
-        Cli::try_parse_from(args).map(|cli| match cli.command {
-            Command::Serve(s) => s.max_connections_per_address,
-            _ => unreachable!(),
-        })
-    };
+    let parse = |extra: &[&str]| try_serve_args(extra).map(|s| s.max_connections_per_address);
     assert_eq!(
         parse(&[]).unwrap(),
         crate::conn::MAX_CONNECTIONS_PER_ADDRESS as u32
@@ -407,25 +392,14 @@ fn the_per_address_connection_bound_is_a_positive_flag() {
 
 #[test]
 fn challenge_limit_and_trusted_proxy_flags() {
-    use clap::Parser as _;
     use std::net::IpAddr;
     let parse = |extra: &[&str]| {
-        let mut args = vec![
-            "keybound-server",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--audience",
-            "a",
-        ];
-        args.extend_from_slice(extra);
-        Cli::try_parse_from(args).map(|cli| match cli.command {
-            Command::Serve(s) => (
+        try_serve_args(extra).map(|s| {
+            (
                 s.challenge_rate_per_address,
                 s.challenge_burst_per_address,
                 s.trusted_proxies,
-            ),
-            _ => unreachable!(),
+            )
         })
     };
     let ip = |s: &str| s.parse::<IpAddr>().unwrap();
@@ -459,4 +433,23 @@ fn challenge_limit_and_trusted_proxy_flags() {
     for (flags, want) in cases {
         assert_eq!(parse(&flags).ok(), want, "{flags:?}");
     }
+}
+
+/// `keybound-server serve --listen 127.0.0.1:0 --audience https://a.example`
+/// and `extra`, as clap parses them.
+pub(super) fn try_serve_args(extra: &[&str]) -> Result<ServeArgs, clap::Error> {
+    use clap::Parser as _;
+    let mut argv = vec![
+        "keybound-server",
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--audience",
+        "https://a.example",
+    ];
+    argv.extend_from_slice(extra);
+    Cli::try_parse_from(argv).map(|cli| match cli.command {
+        Command::Serve(args) => args,
+        other => panic!("not serve: {other:?}"),
+    })
 }
