@@ -23,6 +23,7 @@ include $(wildcard mk/*.mk)
 INSTALL_STEPS := $(sort $(wildcard .ci/install.d/*.sh))
 DEMO_INSTALL_STEPS := .ci/install.d/jvm.sh
 setup:
+	@bash tools/disk_report.sh "$(CARGO_TARGET_DIR)"
 	@set -e; for step in $(INSTALL_STEPS); do echo "== install: $$step"; bash "$$step"; done
 setup-demo:
 	@set -e; for step in $(DEMO_INSTALL_STEPS); do echo "== install: $$step"; bash "$$step"; done
