@@ -183,15 +183,7 @@ impl Signer {
     }
 
     fn token(&self, nonce: &str, now: i64) -> Result<String> {
-        let claims = Claims {
-            aud: AUDIENCE.into(),
-            nonce: nonce.into(),
-            iat: now,
-            exp: now + 300,
-            jti: new_jti()?,
-            auth: AuthMethod::Biometric,
-            txn: None,
-        };
+        let claims = Claims::new(AUDIENCE, nonce, now, now + 300, new_jti()?, AuthMethod::Biometric);
         let input = signing_input(&self.jwk.thumbprint(), &claims)?;
         let sig = self
             .key
@@ -233,7 +225,7 @@ fn verify_section(s: &Settings, signer: &Signer) -> Result<f64> {
     let jwk_file = s.work_dir.join("jwk.json");
     std::fs::write(&jwk_file, signer.jwk.to_json())?;
 
-    let jwt_key = jsonwebtoken::DecodingKey::from_ec_components(&signer.jwk.x, &signer.jwk.y)?;
+    let jwt_key = jsonwebtoken::DecodingKey::from_ec_components(signer.jwk.x(), signer.jwk.y())?;
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::ES256);
     validation.set_audience(&[AUDIENCE]);
     validation.set_required_spec_claims(&["exp", "iat", "aud"]);

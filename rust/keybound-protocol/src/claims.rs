@@ -24,6 +24,10 @@ const JTI_RANDOM_BYTES: usize = 16;
 const TXN_CHARS: usize = 43;
 
 /// How the user authenticated for the key use (`auth` claim).
+///
+/// Closed by version 1 of the token format: a new method is a new format
+/// version, so matching on it exhaustively is intended.
+#[allow(clippy::exhaustive_enums)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthMethod {
@@ -66,24 +70,19 @@ impl fmt::Display for AuthMethod {
 /// layers); a token's payload is read only by [`verify`](crate::verify()),
 /// which applies the strict rules of docs/token-format.md (duplicate names, JSON
 /// types, formats) that derived deserialization would not.
+///
+/// Built with [`Claims::new`] (and [`Claims::with_txn`]), read through its
+/// accessors: a later format version can add a claim without breaking users.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
-    /// The audience: the backend this token is for.
-    pub aud: String,
-    /// The server challenge, 1..=[`MAX_NONCE_CHARS`] characters.
-    pub nonce: String,
-    /// Issued at, seconds since the Unix epoch.
-    pub iat: i64,
-    /// Expires at, seconds since the Unix epoch; `iat < exp <= iat + 300`.
-    pub exp: i64,
-    /// Token id: [`MIN_JTI_CHARS`]..=[`MAX_JTI_CHARS`] base64url characters,
-    /// at least 128 random bits (see [`new_jti`]).
-    pub jti: String,
-    /// How the user authenticated.
-    pub auth: AuthMethod,
-    /// Optional [`txn_hash`] of the transaction the app asked to sign.
+    pub(crate) aud: String,
+    pub(crate) nonce: String,
+    pub(crate) iat: i64,
+    pub(crate) exp: i64,
+    pub(crate) jti: String,
+    pub(crate) auth: AuthMethod,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub txn: Option<String>,
+    pub(crate) txn: Option<String>,
 }
 
 impl fmt::Debug for Claims {
@@ -101,6 +100,71 @@ impl fmt::Debug for Claims {
 }
 
 impl Claims {
+    /// Claims for one token, without a transaction. Nothing is checked
+    /// here; [`validate`](Self::validate) (called by
+    /// [`signing_input`](crate::signing_input)) applies the format rules.
+    pub fn new(
+        aud: impl Into<String>,
+        nonce: impl Into<String>,
+        iat: i64,
+        exp: i64,
+        jti: impl Into<String>,
+        auth: AuthMethod,
+    ) -> Claims {
+        Claims {
+            aud: aud.into(),
+            nonce: nonce.into(),
+            iat,
+            exp,
+            jti: jti.into(),
+            auth,
+            txn: None,
+        }
+    }
+
+    /// The same claims bound to a transaction: `txn` is its [`txn_hash`].
+    #[must_use]
+    pub fn with_txn(mut self, txn: impl Into<String>) -> Claims {
+        self.txn = Some(txn.into());
+        self
+    }
+
+    /// The audience: the backend this token is for.
+    pub fn aud(&self) -> &str {
+        &self.aud
+    }
+
+    /// The server challenge, 1..=[`MAX_NONCE_CHARS`] characters.
+    pub fn nonce(&self) -> &str {
+        &self.nonce
+    }
+
+    /// Issued at, seconds since the Unix epoch.
+    pub fn iat(&self) -> i64 {
+        self.iat
+    }
+
+    /// Expires at, seconds since the Unix epoch; `iat < exp <= iat + 300`.
+    pub fn exp(&self) -> i64 {
+        self.exp
+    }
+
+    /// Token id: [`MIN_JTI_CHARS`]..=[`MAX_JTI_CHARS`] base64url characters,
+    /// at least 128 random bits (see [`new_jti`]).
+    pub fn jti(&self) -> &str {
+        &self.jti
+    }
+
+    /// How the user authenticated.
+    pub fn auth(&self) -> AuthMethod {
+        self.auth
+    }
+
+    /// The [`txn_hash`] of the transaction the app asked to sign, if any.
+    pub fn txn(&self) -> Option<&str> {
+        self.txn.as_deref()
+    }
+
     /// Checks the rules a device must follow before signing: the format
     /// rules a verifier applies at its claim stage (nonce length, jti
     /// length and alphabet, txn shape) and `iat < exp <= iat + 300`.

@@ -118,6 +118,7 @@ impl TokenError {
 }
 
 /// A string that is not one of the codes of [`TokenError::ALL`].
+#[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown token error code")]
 pub struct UnknownErrorCode;

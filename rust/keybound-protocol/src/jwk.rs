@@ -40,25 +40,40 @@ pub const MAX_JWK_BYTES: usize = 4096;
 /// The constructors ([`from_sec1`](Self::from_sec1),
 /// [`from_spki_der`](Self::from_spki_der), [`from_json`](Self::from_json) and
 /// serde deserialization) validate the key fully, including that the point is
-/// on the curve. The fields are public for convenience; a `Jwk` built by hand
-/// is validated only when it is used to verify a signature (ring rejects an
-/// invalid point then).
+/// on the curve, and they are the only way to make one: every `Jwk` is a
+/// valid P-256 public key. The members are read through accessors.
 ///
 /// Fields are declared in RFC 7638 order, so serde output is canonical.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "RawJwk")]
 pub struct Jwk {
-    /// Curve: always `P-256`.
-    pub crv: String,
-    /// Key type: always `EC`.
-    pub kty: String,
-    /// The x coordinate: 32 bytes big-endian, unpadded base64url.
-    pub x: String,
-    /// The y coordinate: 32 bytes big-endian, unpadded base64url.
-    pub y: String,
+    pub(crate) crv: String,
+    pub(crate) kty: String,
+    pub(crate) x: String,
+    pub(crate) y: String,
 }
 
 impl Jwk {
+    /// Curve: always `P-256`.
+    pub fn crv(&self) -> &str {
+        &self.crv
+    }
+
+    /// Key type: always `EC`.
+    pub fn kty(&self) -> &str {
+        &self.kty
+    }
+
+    /// The x coordinate: 32 bytes big-endian, unpadded base64url.
+    pub fn x(&self) -> &str {
+        &self.x
+    }
+
+    /// The y coordinate: 32 bytes big-endian, unpadded base64url.
+    pub fn y(&self) -> &str {
+        &self.y
+    }
+
     /// The JWK of an uncompressed SEC1 point `0x04 || x || y` (65 bytes).
     ///
     /// The point must be on P-256 (coordinates below the field prime,

@@ -27,15 +27,14 @@
 //! let now = 1_700_000_000;
 //! // Device: the Keystore key's SPKI (PublicKey.getEncoded()) gives the JWK and kid.
 //! let jwk = Jwk::from_spki_der(&spki)?;
-//! let claims = Claims {
-//!     aud: "https://api.example.com".into(),
-//!     nonce: "challenge-from-server".into(),
-//!     iat: now,
-//!     exp: now + 120,
-//!     jti: new_jti()?,
-//!     auth: AuthMethod::Biometric,
-//!     txn: None,
-//! };
+//! let claims = Claims::new(
+//!     "https://api.example.com",
+//!     "challenge-from-server",
+//!     now,
+//!     now + 120,
+//!     new_jti()?,
+//!     AuthMethod::Biometric,
+//! );
 //! let input = signing_input(&jwk.thumbprint(), &claims)?;
 //! let der = keystore.sign(&rng, input.as_bytes()).map_err(|_| "ring")?; // SHA256withECDSA after the prompt
 //! let token = assemble(&input, &der_to_raw(der.as_ref())?);
@@ -55,11 +54,19 @@
 //! # }
 //! ```
 //!
-//! # Modules
-//! `error` (all error types), `jwk` (keys, thumbprint), `ecdsa` (DER → r||s),
-//! `jws` (encoding, header stage), `claims`, `verify`, `replay`, `ct`
-//! (constant-time comparison), and the private `json` (duplicate-rejecting
-//! parser) and `b64` (strict base64url).
+//! # API
+//! Everything is at the crate root; the modules are private, so their
+//! layout can change without breaking a user. Values are built through
+//! constructors ([`Claims::new`], [`Expectations::new`], the [`Jwk`]
+//! constructors, which validate the key) and read through accessors; the
+//! error enums and [`ExpectedNonce`] are `#[non_exhaustive]`, [`AuthMethod`]
+//! is closed by version 1 of the token format. The lints
+//! `clippy::exhaustive_structs` and `clippy::exhaustive_enums` keep it so.
+//!
+//! Inside: `error` (all error types), `jwk` (keys, thumbprint), `ecdsa` (DER
+//! → r||s), `jws` (encoding, header stage), `claims`, `verify`, `replay`,
+//! `ct` (constant-time comparison), `json` (duplicate-rejecting parser) and
+//! `b64` (strict base64url).
 //!
 //! # ring by default, aws-lc-rs for servers
 //! ring builds with only a C compiler through the `cc` crate: no cmake, no
@@ -115,18 +122,19 @@
 //! challenge, consumed right after verification).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(clippy::exhaustive_structs, clippy::exhaustive_enums)]
 
 mod b64;
 mod backend;
-pub mod claims;
-pub mod ct;
-pub mod ecdsa;
-pub mod error;
+mod claims;
+mod ct;
+mod ecdsa;
+mod error;
 mod json;
-pub mod jwk;
-pub mod jws;
-pub mod replay;
-pub mod verify;
+mod jwk;
+mod jws;
+mod replay;
+mod verify;
 
 pub use claims::{
     new_jti, txn_hash, AuthMethod, Claims, MAX_JTI_CHARS, MAX_NONCE_CHARS, MIN_JTI_CHARS,

@@ -76,7 +76,7 @@ impl MemoryReplayCache {
     pub fn record(&self, token: &VerifiedToken, now_unix: i64) -> Result<(), TokenError> {
         self.check_and_record(
             token.kid(),
-            &token.claims().jti,
+            token.claims().jti(),
             token.accept_until(),
             now_unix,
         )

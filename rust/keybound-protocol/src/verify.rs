@@ -13,6 +13,7 @@ use crate::jws::{self, Parts};
 use crate::DEFAULT_LEEWAY_SECS;
 
 /// How [`verify`] treats the `nonce` claim.
+#[non_exhaustive]
 #[derive(Clone, PartialEq, Eq)]
 pub enum ExpectedNonce {
     /// The nonce must equal this challenge (compared in constant time). The
@@ -34,18 +35,19 @@ impl fmt::Debug for ExpectedNonce {
     }
 }
 
-/// What the verifier expects of a token.
+/// What the verifier expects of a token: built with [`Expectations::new`]
+/// and the `with_*` methods.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expectations {
     /// The `aud` the token must carry, byte for byte.
-    pub audience: String,
+    pub(crate) audience: String,
     /// The challenge check, see [`ExpectedNonce`].
-    pub nonce: ExpectedNonce,
+    pub(crate) nonce: ExpectedNonce,
     /// The [`txn_hash`](crate::txn_hash) the token must carry, or `None`
     /// when the token must carry none.
-    pub txn: Option<String>,
+    pub(crate) txn: Option<String>,
     /// Clock skew tolerated on `exp` and `iat`, in seconds.
-    pub leeway_secs: i64,
+    pub(crate) leeway_secs: i64,
 }
 
 impl Expectations {
@@ -274,23 +276,23 @@ fn check(
     check_time(&claims, expect.leeway_secs, now_unix)?;
 
     // The audience is public: a plain comparison is fine.
-    if claims.aud != expect.audience {
+    if claims.aud() != expect.audience {
         return Err(TokenError::AudienceMismatch);
     }
 
-    match (&expect.txn, &claims.txn) {
+    match (expect.txn.as_deref(), claims.txn()) {
         (None, None) => {}
         (Some(expected), Some(actual)) if ct_eq(expected.as_bytes(), actual.as_bytes()) => {}
         _ => return Err(TokenError::TxnMismatch),
     }
 
     if let ExpectedNonce::Exactly(expected) = &expect.nonce {
-        if !ct_eq(expected.as_bytes(), claims.nonce.as_bytes()) {
+        if !ct_eq(expected.as_bytes(), claims.nonce().as_bytes()) {
             return Err(TokenError::NonceMismatch);
         }
     }
 
-    let accept_until = claims.exp.saturating_add(expect.leeway_secs);
+    let accept_until = claims.exp().saturating_add(expect.leeway_secs);
     Ok(VerifiedToken {
         kid: parts.header.kid().to_owned(),
         claims,
@@ -304,14 +306,50 @@ fn check(
 fn check_time(claims: &Claims, leeway_secs: i64, now_unix: i64) -> Result<(), TokenError> {
     let now = i128::from(now_unix);
     let leeway = i128::from(leeway_secs);
-    if now > i128::from(claims.exp) + leeway {
+    if now > i128::from(claims.exp()) + leeway {
         return Err(TokenError::Expired);
     }
-    if i128::from(claims.iat) > now + leeway {
+    if i128::from(claims.iat()) > now + leeway {
         return Err(TokenError::NotYetValid);
     }
-    if lifetime_violated(claims.iat, claims.exp) {
+    if lifetime_violated(claims.iat(), claims.exp()) {
         return Err(TokenError::LifetimeTooLong);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{assemble, new_jti, signing_input, AuthMethod};
+
+    /// Outside this crate no unusable `Jwk` can be built; should one exist
+    /// (a future constructor, deserialized data of an older version), the
+    /// verifier still answers `unknown_key` instead of trying it.
+    #[test]
+    fn unknown_key_when_the_registered_jwk_is_unusable() {
+        let broken = Jwk {
+            kty: "RSA".into(),
+            crv: "P-256".into(),
+            x: "AAAA".into(),
+            y: "AAAA".into(),
+        };
+        let claims = Claims::new(
+            "aud",
+            "nonce",
+            100,
+            200,
+            new_jti().unwrap(),
+            AuthMethod::Biometric,
+        );
+        let token = assemble(
+            &signing_input(&broken.thumbprint(), &claims).unwrap(),
+            &[1; 64],
+        );
+        let expect = Expectations::new("aud", ExpectedNonce::Exactly("nonce".into()));
+        assert_eq!(
+            verify(&token, &broken, &expect, 150).unwrap_err(),
+            TokenError::UnknownKey
+        );
+    }
 }

@@ -72,24 +72,22 @@ fn valid_claims() -> impl Strategy<Value = Claims> {
         ],
         proptest::option::of(proptest::collection::vec(any::<u8>(), 0..64)),
     )
-        .prop_map(|(aud, nonce, iat, lifetime, jti, auth, txn)| Claims {
-            aud,
-            nonce,
-            iat,
-            exp: iat + lifetime,
-            jti,
-            auth,
-            txn: txn.map(|t| txn_hash(&t)),
+        .prop_map(|(aud, nonce, iat, lifetime, jti, auth, txn)| {
+            let claims = Claims::new(aud, nonce, iat, iat + lifetime, jti, auth);
+            match txn {
+                Some(t) => claims.with_txn(txn_hash(&t)),
+                None => claims,
+            }
         })
 }
 
 /// What `claims` must pass.
 fn expectations_for(claims: &Claims) -> Expectations {
-    Expectations {
-        audience: claims.aud.clone(),
-        nonce: ExpectedNonce::Exactly(claims.nonce.clone()),
-        txn: claims.txn.clone(),
-        leeway_secs: 0,
+    let expect = Expectations::new(claims.aud(), ExpectedNonce::Exactly(claims.nonce().into()))
+        .with_leeway_secs(0);
+    match claims.txn() {
+        Some(txn) => expect.with_txn(txn),
+        None => expect,
     }
 }
 
@@ -119,7 +117,7 @@ proptest! {
         let signer = Signer::new();
         let token = signer.token(&claims);
         let expect = expectations_for(&claims);
-        prop_assert!(verify(&token, &signer.jwk, &expect, claims.iat).is_ok());
+        prop_assert!(verify(&token, &signer.jwk, &expect, claims.iat()).is_ok());
 
         let mut bytes = token.clone().into_bytes();
         let i = position.index(bytes.len());
@@ -128,7 +126,7 @@ proptest! {
         // Bytes that are not UTF-8 cannot even be handed to the verifier as
         // a token; everything else must be refused, at any time.
         if let Ok(changed) = String::from_utf8(bytes) {
-            for now in [claims.iat, claims.exp, NOW] {
+            for now in [claims.iat(), claims.exp(), NOW] {
                 prop_assert!(
                     verify(&changed, &signer.jwk, &expect, now).is_err(),
                     "byte {} changed to {:#04x} still verifies", i, replacement
@@ -145,10 +143,10 @@ proptest! {
         let token = keybound_protocol::assemble(&input, &signer.sign_raw(input.as_bytes()));
         let header = decode_header(&token).unwrap();
         prop_assert_eq!(header.kid(), kid.as_str());
-        let verified = verify(&token, &signer.jwk, &expectations_for(&claims), claims.iat).unwrap();
+        let verified = verify(&token, &signer.jwk, &expectations_for(&claims), claims.iat()).unwrap();
         prop_assert_eq!(verified.kid(), kid.as_str());
         prop_assert_eq!(verified.claims(), &claims);
-        prop_assert_eq!(verified.accept_until(), claims.exp);
+        prop_assert_eq!(verified.accept_until(), claims.exp());
         // Serde (for the caller's own data) round-trips the claims too.
         let json = serde_json::to_string(&claims).unwrap();
         prop_assert_eq!(serde_json::from_str::<Claims>(&json).unwrap(), claims);

@@ -438,7 +438,7 @@ pub async fn verify_token(
                         json!({"valid": true, "kid": t.kid(), "claims": claims})
                     )?;
                 } else {
-                    writeln!(out, "valid kid={} jti={}", t.kid(), t.claims().jti)?;
+                    writeln!(out, "valid kid={} jti={}", t.kid(), t.claims().jti())?;
                 }
             }
             Err(e) => {

@@ -204,8 +204,8 @@ async fn no_secret_reaches_the_logs_at_trace() {
         secret("attestation certificate", byte_forms(der));
     }
     let device = DeviceKey::from_pkcs8(&synth.leaf_pkcs8);
-    secret("JWK x", text_forms(&device.jwk.x));
-    secret("JWK y", text_forms(&device.jwk.y));
+    secret("JWK x", text_forms(device.jwk.x()));
+    secret("JWK y", text_forms(device.jwk.y()));
     secret("device private key", byte_forms(&synth.leaf_pkcs8));
 
     // Unattested registration (a bare JWK).
@@ -220,8 +220,8 @@ async fn no_secret_reaches_the_logs_at_trace() {
     .await;
     assert_eq!(status, 201, "{body}");
     secret("bare nonce", text_forms(&bare_nonce));
-    secret("bare JWK x", text_forms(&bare.jwk.x));
-    secret("bare JWK y", text_forms(&bare.jwk.y));
+    secret("bare JWK x", text_forms(bare.jwk.x()));
+    secret("bare JWK y", text_forms(bare.jwk.y()));
 
     // Verification: accepted, replayed, and refused ones.
     let mut tokens = Vec::new();

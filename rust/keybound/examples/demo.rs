@@ -291,7 +291,7 @@ fn main() -> Result<()> {
     println!(
         "    valid: kid {}, auth {}",
         verified.kid(),
-        verified.claims().auth
+        verified.claims().auth()
     );
     let again =
         protocol::verify(&token.token, &key, &expect, now).and_then(|v| replay.record(&v, now));

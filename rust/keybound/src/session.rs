@@ -517,24 +517,29 @@ impl AuthSession {
     ) -> Result<PreparedToken, KeyboundError> {
         let kid = jwk.thumbprint();
         let iat = self.clock.now_secs();
-        let claims_biometric = protocol::Claims {
-            aud: request.audience.clone(),
-            nonce: request.challenge.clone(),
-            iat,
-            exp: iat + i64::from(request.ttl_seconds),
-            jti: protocol::new_jti().map_err(|e| internal("no randomness", e))?,
-            auth: protocol::AuthMethod::Biometric,
-            txn: request.transaction.as_deref().map(protocol::txn_hash),
+        let jti = protocol::new_jti().map_err(|e| internal("no randomness", e))?;
+        // The two candidate claim sets differ only in `auth`.
+        let claims_for = |auth| {
+            let claims = protocol::Claims::new(
+                request.audience.clone(),
+                request.challenge.clone(),
+                iat,
+                iat + i64::from(request.ttl_seconds),
+                jti.clone(),
+                auth,
+            );
+            match request.transaction.as_deref() {
+                Some(transaction) => claims.with_txn(protocol::txn_hash(transaction)),
+                None => claims,
+            }
         };
+        let claims_biometric = claims_for(protocol::AuthMethod::Biometric);
         let input_biometric = Zeroizing::new(
             protocol::signing_input(&kid, &claims_biometric)
                 .map_err(|e| internal("token encoding", e))?,
         );
         let (claims_credential, input_credential) = if request.allow_device_credential {
-            let claims = protocol::Claims {
-                auth: protocol::AuthMethod::DeviceCredential,
-                ..claims_biometric.clone()
-            };
+            let claims = claims_for(protocol::AuthMethod::DeviceCredential);
             let input = Zeroizing::new(
                 protocol::signing_input(&kid, &claims)
                     .map_err(|e| internal("token encoding", e))?,
@@ -586,13 +591,16 @@ impl AuthSession {
         let token = protocol::assemble(&input, &raw);
         // Never hand out a token that would not verify: this catches a
         // platform that signed other bytes or with another key.
-        let expectations = protocol::Expectations {
-            audience: claims.aud.clone(),
-            nonce: protocol::ExpectedNonce::Exactly(claims.nonce.clone()),
-            txn: claims.txn.clone(),
-            leeway_secs: 0,
+        let expectations = protocol::Expectations::new(
+            claims.aud(),
+            protocol::ExpectedNonce::Exactly(claims.nonce().to_owned()),
+        )
+        .with_leeway_secs(0);
+        let expectations = match claims.txn() {
+            Some(txn) => expectations.with_txn(txn),
+            None => expectations,
         };
-        protocol::verify(&token, jwk, &expectations, claims.iat).map_err(|e| {
+        protocol::verify(&token, jwk, &expectations, claims.iat()).map_err(|e| {
             KeyboundError::new(
                 ErrorCode::PlatformError,
                 format!("the platform's signature does not verify ({})", e.code()),
@@ -601,7 +609,7 @@ impl AuthSession {
         Ok(BiometricToken {
             token,
             key_id: prepared.kid,
-            expires_at_unix: claims.exp,
+            expires_at_unix: claims.exp(),
             auth_method,
         })
     }

@@ -103,17 +103,50 @@ impl Signer {
     }
 }
 
+/// The claims of a test token, field by field: [`Claims`] itself is built
+/// only through its constructor, so tests that change one claim spell
+/// `ClaimSet { exp: ..., ..ClaimSet::default() }.build()`.
+#[derive(Clone)]
+pub struct ClaimSet {
+    pub aud: String,
+    pub nonce: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+    pub auth: AuthMethod,
+    pub txn: Option<String>,
+}
+
+/// Valid claims at `NOW`: issued 10 s ago, living 120 s.
+impl Default for ClaimSet {
+    fn default() -> Self {
+        ClaimSet {
+            aud: AUD.to_owned(),
+            nonce: NONCE.to_owned(),
+            iat: NOW - 10,
+            exp: NOW + 110,
+            jti: JTI.to_owned(),
+            auth: AuthMethod::Biometric,
+            txn: None,
+        }
+    }
+}
+
+impl ClaimSet {
+    pub fn build(self) -> Claims {
+        let claims = Claims::new(
+            self.aud, self.nonce, self.iat, self.exp, self.jti, self.auth,
+        );
+        match self.txn {
+            Some(txn) => claims.with_txn(txn),
+            None => claims,
+        }
+    }
+}
+
 /// Valid claims at `NOW`: issued 10 s ago, living 120 s.
 pub fn claims() -> Claims {
-    Claims {
-        aud: AUD.to_owned(),
-        nonce: NONCE.to_owned(),
-        iat: NOW - 10,
-        exp: NOW + 110,
-        jti: JTI.to_owned(),
-        auth: AuthMethod::Biometric,
-        txn: None,
-    }
+    ClaimSet::default().build()
 }
 
 pub fn claims_json(claims: &Claims) -> String {

@@ -146,8 +146,8 @@ impl ChallengeStore for MemoryChallengeStore {
         token: &VerifiedToken,
         now_unix: i64,
     ) -> Result<TokenUse, StoreError> {
-        let key = nonce_key(&token.claims().nonce);
-        let consumer = token_consumer(token.kid(), &token.claims().jti);
+        let key = nonce_key(token.claims().nonce());
+        let consumer = token_consumer(token.kid(), token.claims().jti());
         let mut guard = self.inner.lock();
         let state = &mut *guard;
         state.challenges.purge(now_unix);

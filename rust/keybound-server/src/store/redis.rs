@@ -135,7 +135,7 @@ impl RedisStore {
             "{}:jti:{}:{}",
             self.slot_prefix(),
             token.kid(),
-            token.claims().jti
+            token.claims().jti()
         )
     }
 
@@ -212,9 +212,9 @@ impl ChallengeStore for RedisStore {
         let challenge = format!(
             "{}:ch:{}",
             self.slot_prefix(),
-            nonce_key(&token.claims().nonce)
+            nonce_key(token.claims().nonce())
         );
-        let marker = format!("used:{}", token_consumer(token.kid(), &token.claims().jti));
+        let marker = format!("used:{}", token_consumer(token.kid(), token.claims().jti()));
         let mut cmd = redis::cmd("EVAL");
         cmd.arg(CONSUME_FOR_TOKEN_SCRIPT)
             .arg(2)

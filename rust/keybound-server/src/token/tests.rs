@@ -69,7 +69,7 @@ async fn a_valid_token_is_accepted_once() {
     let token = f.key.token(&claims(AUD, &nonce, NOW));
     let accepted = f.verifier.verify(&token, None).await.unwrap();
     assert_eq!(accepted.token().kid(), f.key.kid);
-    assert_eq!(accepted.token().claims().nonce, nonce);
+    assert_eq!(accepted.token().claims().nonce(), nonce);
     assert_eq!(accepted.key().kid(), f.key.kid);
     // Same token again: a replay.
     assert_eq!(f.code(&token, None).await, "replayed");

@@ -74,11 +74,13 @@ fn verify(
     now: i64,
 ) -> protocol::VerifiedToken {
     let jwk = protocol::Jwk::from_json(&reg.public_key_jwk).unwrap();
-    let expect = protocol::Expectations {
-        audience: req.audience.clone(),
-        nonce: protocol::ExpectedNonce::Exactly(req.challenge.clone()),
-        txn: req.transaction.as_deref().map(protocol::txn_hash),
-        leeway_secs: protocol::DEFAULT_LEEWAY_SECS,
+    let expect = protocol::Expectations::new(
+        req.audience.clone(),
+        protocol::ExpectedNonce::Exactly(req.challenge.clone()),
+    );
+    let expect = match req.transaction.as_deref() {
+        Some(transaction) => expect.with_txn(protocol::txn_hash(transaction)),
+        None => expect,
     };
     protocol::verify(token, &jwk, &expect, now).unwrap()
 }
@@ -129,8 +131,8 @@ async fn status_on_old_or_insecure_devices_says_so() {
 async fn enroll_returns_a_p256_jwk_whose_thumbprint_is_the_key_id() {
     let (_f, reg) = enrolled().await;
     let jwk = protocol::Jwk::from_json(&reg.public_key_jwk).unwrap();
-    assert_eq!(jwk.kty, "EC");
-    assert_eq!(jwk.crv, "P-256");
+    assert_eq!(jwk.kty(), "EC");
+    assert_eq!(jwk.crv(), "P-256");
     assert_eq!(jwk.thumbprint(), reg.key_id);
     assert_eq!(reg.alias, ALIAS);
     assert_eq!(reg.security_level, KeySecurityLevel::StrongBox);
@@ -257,12 +259,12 @@ async fn authenticate_returns_a_token_that_verifies_with_the_enrolled_key() {
     assert_eq!(token.expires_at_unix, now + 60);
     let verified = verify(&token.token, &reg, &req, now);
     let claims = verified.claims();
-    assert_eq!(claims.aud, req.audience);
-    assert_eq!(claims.nonce, req.challenge);
-    assert_eq!(claims.exp - claims.iat, 60);
-    assert_eq!(claims.auth, protocol::AuthMethod::Biometric);
+    assert_eq!(claims.aud(), req.audience);
+    assert_eq!(claims.nonce(), req.challenge);
+    assert_eq!(claims.exp() - claims.iat(), 60);
+    assert_eq!(claims.auth(), protocol::AuthMethod::Biometric);
     assert_eq!(
-        claims.txn.as_deref(),
+        claims.txn(),
         Some(protocol::txn_hash(b"pay 10 EUR to Alice").as_str())
     );
     assert_eq!(f.platform.prompts_shown(), 1);
@@ -276,8 +278,8 @@ async fn each_token_has_a_fresh_jti() {
     let b = f.session.authenticate(req.clone()).await.unwrap();
     let now = f.clock.now_secs();
     let (ja, jb) = (
-        verify(&a.token, &reg, &req, now).claims().jti.clone(),
-        verify(&b.token, &reg, &req, now).claims().jti.clone(),
+        verify(&a.token, &reg, &req, now).claims().jti().to_owned(),
+        verify(&b.token, &reg, &req, now).claims().jti().to_owned(),
     );
     assert_ne!(ja, jb);
 }
@@ -305,7 +307,7 @@ async fn device_credential_tokens_say_so_in_the_signed_claims() {
     assert_eq!(token.auth_method, AuthMethod::DeviceCredential);
     let verified = verify(&token.token, &reg, &req, f.clock.now_secs());
     assert_eq!(
-        verified.claims().auth,
+        verified.claims().auth(),
         protocol::AuthMethod::DeviceCredential
     );
 }
