@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
 use crate::attestation::chain::{parse_chain, read_chain, ChainVerifier, TrustRoots};
-use crate::attestation::der::KeyDescription;
+use crate::attestation::key_description::KeyDescription;
 use crate::attestation::{KeyPolicy, RevocationList};
 use crate::clock::{Clock, FixedClock, SystemClock};
 use crate::http::manage::OperatorSecret;

@@ -3,7 +3,7 @@
 //! recorded), challenge / replay / key stores (in memory or Redis), an axum
 //! HTTP API and the `keybound-server` command line.
 //!
-//! Modules: [`attestation`] (`der` → `chain` → `policy`, `revocation`),
+//! Modules: [`attestation`] (`key_description` → `chain` → `policy`, `revocation`),
 //! [`token`], [`store`] (`memory`, `redis`, `postgres`, `registry`), [`http`]
 //! (`manage`), [`limit`] (abuse limits), [`conn`] (the accept loop), [`cli`], [`clock`].
 //! See `SECURITY.md` beside this crate for the reasons behind the defaults.

@@ -38,7 +38,7 @@ use ::der::{Decode, Encode, Reader, SliceReader};
 use ring::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
 use x509_cert::Certificate;
 
-use super::der::{KeyDescription, KEY_DESCRIPTION_OID};
+use super::key_description::{KeyDescription, KEY_DESCRIPTION_OID};
 use super::revocation::RevocationList;
 
 /// Most certificates accepted in one chain (real chains have 3 to 5).

@@ -331,7 +331,7 @@ fn garbage_and_mutated_chains_never_panic() {
         let _ = google().verify(&mutated, at);
         if let Ok(certs) = parse_chain(&mutated) {
             if let Some(ext) = certs[0].key_description_der() {
-                let _ = crate::attestation::der::KeyDescription::from_der(ext);
+                let _ = crate::attestation::key_description::KeyDescription::from_der(ext);
             }
         }
         let mut text = pem.clone();
@@ -340,7 +340,7 @@ fn garbage_and_mutated_chains_never_panic() {
         let _ = read_chain(&text).map(|d| google().verify(&d, at));
         let garbage: Vec<u8> = (0..(next() % 512)).map(|_| next() as u8).collect();
         let _ = read_chain(&garbage).map(|d| google().verify(&d, at));
-        let _ = crate::attestation::der::KeyDescription::from_der(&garbage);
+        let _ = crate::attestation::key_description::KeyDescription::from_der(&garbage);
     }
 }
 

@@ -1,6 +1,6 @@
 use super::*;
 use crate::attestation::chain::TrustRoots;
-use crate::attestation::der::KeyDescription;
+use crate::attestation::key_description::KeyDescription;
 use crate::attestation::testgen::{
     enumerated, int, null, octets, seq, set, synthetic_chain, KdSpec, PACKAGE, SIGNING_DIGEST,
     SYNTH_INSIDE,

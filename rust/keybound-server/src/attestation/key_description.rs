@@ -15,8 +15,8 @@
 //! the upstream android/keyattestation verifier: integers as decimal strings,
 //! bytes as standard base64, enums by name, presence-only tags as `true`.
 
-use ::der::asn1::AnyRef;
-use ::der::{Decode, Reader, SliceReader, Tag, TagNumber, Tagged};
+use der::asn1::AnyRef;
+use der::{Decode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde::{Serialize, Serializer};
