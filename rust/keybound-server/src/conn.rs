@@ -33,6 +33,7 @@ use tower::Service as _;
 
 /// The bounds of the accept loop (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConnectionLimits {
     /// Connections served at once.
     pub max_connections: usize,

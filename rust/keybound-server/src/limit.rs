@@ -66,6 +66,7 @@ pub const MAX_FORWARDED_HOPS: usize = 32;
 /// The client address a request was attributed to (a request extension
 /// set by the challenge limiter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ClientAddr(pub IpAddr);
 
 /// Which peers may tell the client's address in `X-Forwarded-For`.
@@ -137,6 +138,7 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
 
 /// The challenge rate per client address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ChallengeRate {
     /// Sustained challenges per second; `None`: no limit.
     pub per_second: Option<NonZeroU32>,

@@ -61,6 +61,7 @@ struct OperationLabels {
 /// Marks a response as refused by the challenge rate limiter, for
 /// `keybound_rate_limited_total` (set by [`crate::http::ApiError`]).
 #[derive(Clone, Copy, Debug)]
+#[allow(clippy::exhaustive_structs)] // a unit marker: nothing to add
 pub struct RateLimitedMark;
 
 /// The registry and its metric families.

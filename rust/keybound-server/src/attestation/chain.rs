@@ -166,6 +166,7 @@ impl ChainError {
 
 /// A pinned root: a name and the SHA-256 of its SubjectPublicKeyInfo DER.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PinnedRoot {
     /// Stable name, e.g. `google-rsa-4096`.
     pub name: &'static str,

@@ -15,10 +15,10 @@
 //! the upstream android/keyattestation verifier: integers as decimal strings,
 //! bytes as standard base64, enums by name, presence-only tags as `true`.
 
-use der::asn1::AnyRef;
-use der::{Decode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use der::asn1::AnyRef;
+use der::{Decode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use serde::{Serialize, Serializer};
 
 /// The KeyDescription extension's OID.
@@ -43,6 +43,7 @@ type Result<T> = core::result::Result<T, KeyDescriptionError>;
 
 /// A KeyMint security level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SecurityLevel {
     /// 0: software (no hardware protection).
     Software,
@@ -83,6 +84,7 @@ impl Serialize for SecurityLevel {
 
 /// A key's origin (tag 702).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Origin {
     /// 0: generated inside the secure hardware.
     Generated,
@@ -114,6 +116,7 @@ impl Serialize for Origin {
 
 /// Verified boot state in the RootOfTrust.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum VerifiedBootState {
     /// 0: the full chain of trust was verified.
     Verified,
@@ -143,6 +146,7 @@ impl Serialize for VerifiedBootState {
 /// The RootOfTrust sequence (tag 704).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RootOfTrust {
     /// Digest of the verified boot key.
     #[serde(serialize_with = "ser_b64")]
@@ -161,6 +165,7 @@ pub struct RootOfTrust {
 
 /// One package of the AttestationApplicationId.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PackageInfo {
     /// The package name.
     pub name: String,
@@ -171,6 +176,7 @@ pub struct PackageInfo {
 
 /// The AttestationApplicationId (tag 709): which app asked for the key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct AttestationApplicationId {
     /// Packages sharing the calling UID.
     pub packages: Vec<PackageInfo>,
@@ -181,6 +187,7 @@ pub struct AttestationApplicationId {
 
 /// A tag kept without interpretation (unknown, or known but malformed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct RawTag {
     /// The context-specific tag number.
     pub tag: u32,
@@ -196,6 +203,7 @@ pub struct RawTag {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)] // Field names are the KeyMint tag names; see the tag list in docs/android-facts.md.
+#[non_exhaustive]
 pub struct AuthorizationList {
     #[serde(
         serialize_with = "ser_opt_int_list",
@@ -332,6 +340,7 @@ pub struct AuthorizationList {
 /// The decoded KeyDescription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct KeyDescription {
     /// Attestation format version.
     #[serde(serialize_with = "ser_int")]

@@ -12,7 +12,9 @@
 use keybound_protocol::ct_eq;
 
 use super::chain::{ChainError, ChainVerifier, PinnedRoot, VerifiedChain};
-use super::key_description::{AuthorizationList, KeyDescription, Origin, SecurityLevel, VerifiedBootState};
+use super::key_description::{
+    AuthorizationList, KeyDescription, Origin, SecurityLevel, VerifiedBootState,
+};
 
 /// KeyMint purpose SIGN.
 pub const PURPOSE_SIGN: i128 = 2;

@@ -40,6 +40,7 @@ use super::StoreError;
 
 /// One embedded migration.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Migration {
     /// Its version (the file's number).
     pub version: i32,

@@ -28,6 +28,7 @@ use crate::store::StoreError;
 
 /// How to reach Redis.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct RedisOptions {
     /// `redis://[user:password@]host:port/db` or `rediss://...` (TLS).
     pub url: String,
@@ -126,6 +127,7 @@ pub const REQUIRED_POLICY: &str = "noeviction";
      --database, registered keys. Set `maxmemory-policy noeviction`, or pass \
      --redis-accept-eviction to accept the risk"
 )]
+#[non_exhaustive]
 pub struct EvictionRisk {
     /// The policy Redis reported (or why it could not be read).
     pub policy: String,
