@@ -19,11 +19,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * installs the Android adapters in {@link NativeBridge} once per engine, and
  * follows the Activity so prompts show on it.
  *
+ * <p>Each plugin instance (one per FlutterEngine) owns its
+ * {@link NativeBridge.Installation}: a background engine attaching or
+ * detaching never touches the prompt or the installation of the engine
+ * that shows the app's Activity, and prompts go to the engine whose
+ * Activity started last (see {@link NativeBridge}).
+ *
  * <p>The adapters are installed once and the {@link AndroidPrompter} is
  * rebound to each new Activity, so a configuration change (rotation) keeps a
- * running request alive. The app leaving the foreground (Activity paused or
- * stopped, not for a configuration change) cancels the prompt: Dart sees
- * {@code systemCanceled}. The state machine is {@link LifecycleTracker}.
+ * running request alive. The Activity stopping (not for a configuration
+ * change) cancels the prompt: Dart sees {@code systemCanceled}. Pausing does
+ * not: split-screen, a translucent Activity on top or a permission dialog
+ * pause the Activity while the prompt stays visible. The state machine is
+ * {@link LifecycleTracker}.
  *
  * <p>A missing or broken {@code libkeybound.so} ({@code System.loadLibrary}
  * or {@code nativeInit} throwing {@link UnsatisfiedLinkError}) must not kill
@@ -68,7 +76,8 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
     private final ActivityCallbacks activityCallbacks = new ActivityCallbacks();
     private AndroidPrompter prompter;
     private Activity activity;
-    private boolean installed;
+    /** This engine's installation; null when not attached or the library did not load. */
+    private NativeBridge.Installation installation;
 
     /** Instantiated by Flutter's generated plugin registrant. */
     public KeyboundPlugin() {
@@ -102,13 +111,15 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
         }
         prompter = new AndroidPrompter(device.apiLevel(), mainThread, tracker);
         prompter.setActivity(activity);
-        NativeBridge.install(device, new AndroidKeyVault(device), prompter, mainThread);
-        installed = true;
+        installation = NativeBridge.install(device, new AndroidKeyVault(device), prompter, mainThread);
+        if (activity != null) {
+            installation.activityStarted();
+        }
     }
 
     /** Whether this plugin installed the adapters (false when the native library did not load). */
     boolean isInstalled() {
-        return installed;
+        return installation != null;
     }
 
     /** Lets a test see the one log line again. */
@@ -119,9 +130,10 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
     @Override
     public void onDetachedFromEngine(FlutterPluginBinding binding) {
         unbind();
-        if (installed) {
-            NativeBridge.uninstall();
-            installed = false;
+        NativeBridge.Installation own = installation;
+        installation = null;
+        if (own != null) {
+            own.uninstall();
         }
         prompter = null;
     }
@@ -129,34 +141,61 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
     @Override
     public void onAttachedToActivity(ActivityPluginBinding binding) {
         bind(binding.getActivity());
+        markActivity(STARTED);
         apply(tracker.onAttached());
     }
 
     @Override
     public void onDetachedFromActivityForConfigChanges() {
         unbind();
+        markActivity(ROTATING);
         apply(tracker.onDetachedForConfigChanges());
     }
 
     @Override
     public void onReattachedToActivityForConfigChanges(ActivityPluginBinding binding) {
         bind(binding.getActivity());
+        markActivity(STARTED);
         apply(tracker.onReattached());
     }
 
     @Override
     public void onDetachedFromActivity() {
         unbind();
+        markActivity(STOPPED);
         apply(tracker.onDetached());
+    }
+
+    private static final int STOPPED = 0;
+    private static final int ROTATING = 1;
+    private static final int STARTED = 2;
+
+    /** Tells the bridge where this engine's Activity is, for routing prompts. */
+    private void markActivity(int state) {
+        NativeBridge.Installation own = installation;
+        if (own == null) {
+            return;
+        }
+        if (state == STARTED) {
+            own.activityStarted();
+        } else if (state == ROTATING) {
+            own.activityRotating();
+        } else {
+            own.activityStopped();
+        }
     }
 
     private void apply(LifecycleTracker.Action action) {
         AndroidPrompter current = prompter;
         switch (action) {
             case CANCEL_PROMPT:
-                // The bridge records "backgrounded" (code 5) for the request,
-                // then the prompter ends the prompt now, on this (main) thread.
-                NativeBridge.onBackgrounded();
+                // The bridge records "backgrounded" (code 5) for this engine's
+                // request, then the prompter ends the prompt now, on this
+                // (main) thread.
+                NativeBridge.Installation own = installation;
+                if (own != null) {
+                    own.onBackgrounded();
+                }
                 if (current != null) {
                     current.cancel();
                 }
@@ -201,6 +240,7 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
         @Override
         public void onActivityStarted(Activity a) {
             if (a == activity) {
+                markActivity(STARTED);
                 apply(tracker.onForeground());
             }
         }
@@ -208,21 +248,23 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
         @Override
         public void onActivityResumed(Activity a) {
             if (a == activity) {
+                markActivity(STARTED);
                 apply(tracker.onForeground());
             }
         }
 
         @Override
         public void onActivityPaused(Activity a) {
-            if (a == activity) {
-                apply(tracker.onBackground(a.isChangingConfigurations()));
-            }
+            // Paused is not hidden (split-screen, a dialog or translucent
+            // Activity on top): the prompt stays. Stopping cancels it.
         }
 
         @Override
         public void onActivityStopped(Activity a) {
             if (a == activity) {
-                apply(tracker.onBackground(a.isChangingConfigurations()));
+                boolean rotating = a.isChangingConfigurations();
+                markActivity(rotating ? ROTATING : STOPPED);
+                apply(tracker.onBackground(rotating));
             }
         }
 

@@ -7,9 +7,11 @@ package dev.keybound;
  * each returns what to do.
  *
  * <ul>
- *   <li>Paused or stopped (both are watched: some vendors skip one) while a
- *       prompt shows, and not for a configuration change: cancel the prompt
- *       once; Dart sees {@code systemCanceled}.
+ *   <li>Stopped while a prompt shows, and not for a configuration change:
+ *       cancel the prompt once; Dart sees {@code systemCanceled}. Paused is
+ *       not reported here: a paused Activity can still be visible
+ *       (split-screen, a permission dialog or translucent Activity on top)
+ *       and the prompt with it.
  *   <li>Detached for a configuration change (rotation): keep the prompt; a
  *       prompt asked for meanwhile waits and shows on reattachment.
  *   <li>Detached for good: cancel.
@@ -94,8 +96,8 @@ public final class LifecycleTracker {
     }
 
     /**
-     * {@code onActivityPaused} or {@code onActivityStopped} of the tracked
-     * Activity.
+     * {@code onActivityStopped} of the tracked Activity (not
+     * {@code onActivityPaused}: see the class docs).
      *
      * @param changingConfigurations {@code Activity.isChangingConfigurations()}:
      *     true while the Activity is paused only to be recreated (rotation)

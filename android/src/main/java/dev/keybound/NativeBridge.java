@@ -1,8 +1,10 @@
 package dev.keybound;
 
 import java.security.Signature;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,15 +27,27 @@ import java.util.concurrent.atomic.AtomicLong;
  *       ndk-context and logcat logging in Rust; idempotent.</li>
  *   <li>{@link #install(DeviceInfo, KeyVault, Prompter, Executor)} with the
  *       Android adapters and a main-thread executor (e.g.
- *       {@code new Handler(Looper.getMainLooper())::post}), once per engine.
- *       Re-installing cancels a prompt showing at that moment, so on a
+ *       {@code new Handler(Looper.getMainLooper())::post}), once per engine:
+ *       it returns that engine's {@link Installation}. An app may run several
+ *       engines (a background engine of a messaging or work-manager plugin,
+ *       an app's own second engine); each installs its own, and one engine's
+ *       install or uninstall never touches another's prompt. On a
  *       configuration change (rotation) keep the installation and hand the
- *       new Activity to the Prompter instead, as {@code KeyboundPlugin} does.</li>
- *   <li>{@link #onBackgrounded()} from {@code onPause}/{@code onStop} (not
- *       for a configuration change) or {@code onDetachedFromActivity}:
- *       cancels the prompt showing, which reaches Rust as
+ *       new Activity to the Prompter, as {@code KeyboundPlugin} does.</li>
+ *   <li>{@link Installation#activityStarted()},
+ *       {@link Installation#activityRotating()} and
+ *       {@link Installation#activityStopped()} as the engine's Activity
+ *       comes and goes: a prompt goes to the installation whose Activity
+ *       started last, else to one whose Activity is being recreated, else
+ *       to the newest installation, whose Prompter then refuses it (no
+ *       Activity: {@code BIOMETRIC_ERROR_CANCELED}, 5). Calls that need no
+ *       Activity (status, keys) go the same way; every installation reaches
+ *       the same Keystore.</li>
+ *   <li>{@link Installation#onBackgrounded()} from {@code onStop} (not for a
+ *       configuration change) or {@code onDetachedFromActivity}: cancels the
+ *       prompt this installation shows, which reaches Rust as
  *       {@code BIOMETRIC_ERROR_CANCELED} (5).</li>
- *   <li>{@link #uninstall()} from {@code onDetachedFromEngine}.</li>
+ *   <li>{@link Installation#uninstall()} from {@code onDetachedFromEngine}.</li>
  * </ol>
  * Rust's calls arrive on Rust worker threads; {@link Prompter} methods are
  * only ever called on the main-thread executor; outcomes go back to Rust from
@@ -75,8 +89,10 @@ public final class NativeBridge {
     public static final int STATUS_LENGTH = 4;
 
     private static final Object LOCK = new Object();
-    /** Guarded by LOCK. */
-    private static Installation installation;
+    /** Installed and not yet uninstalled, oldest first; guarded by LOCK. */
+    private static final List<Installation> INSTALLED = new ArrayList<>();
+    /** Orders Activity starts across installations; guarded by LOCK. */
+    private static long activityEvents;
     /** The request whose prompt the Prompter shows now; guarded by LOCK. */
     private static Request showing;
     /** Requests not yet reported to Rust, by id; guarded by LOCK. */
@@ -97,58 +113,44 @@ public final class NativeBridge {
             long requestId, int outcome, byte[] derSignature, int authType, String message);
 
     /**
-     * Installs the platform. Replaces a previous installation; a prompt
-     * showing then is cancelled and reported as {@link #ERROR_CANCELED}.
+     * Installs one engine's adapters and returns its handle. Other
+     * installations are left as they are.
      */
-    public static void install(DeviceInfo deviceInfo, KeyVault keyVault, Prompter prompter, Executor mainThread) {
+    public static Installation install(DeviceInfo deviceInfo, KeyVault keyVault, Prompter prompter,
+            Executor mainThread) {
         if (deviceInfo == null || keyVault == null || prompter == null || mainThread == null) {
             throw new IllegalArgumentException("install: null argument");
         }
-        Installation previous;
+        Installation in = new Installation(deviceInfo, keyVault, prompter, mainThread);
         synchronized (LOCK) {
-            previous = installation;
-            installation = new Installation(deviceInfo, keyVault, prompter, mainThread);
+            INSTALLED.add(in);
         }
-        if (previous != null) {
-            abandon(previous);
+        return in;
+    }
+
+    /** JUnit only: uninstalls every installation (a clean start between tests). */
+    static void uninstallAllForTesting() {
+        List<Installation> all;
+        synchronized (LOCK) {
+            all = new ArrayList<>(INSTALLED);
+        }
+        for (Installation in : all) {
+            in.uninstall();
         }
     }
 
-    /** Removes the platform; Rust calls then fail with IllegalStateException. */
-    public static void uninstall() {
-        Installation previous;
+    /** Installations not yet uninstalled (tests and diagnostics). */
+    public static int installations() {
         synchronized (LOCK) {
-            previous = installation;
-            installation = null;
+            return INSTALLED.size();
         }
-        if (previous != null) {
-            abandon(previous);
-        }
-    }
-
-    /**
-     * The app went to the background: cancel the prompt showing, reported to
-     * Rust as {@link #ERROR_CANCELED} whatever code the Prompter ends with.
-     */
-    public static void onBackgrounded() {
-        Request r;
-        Installation in;
-        synchronized (LOCK) {
-            r = showing;
-            in = installation;
-            if (r == null || in == null) {
-                return;
-            }
-            r.endCode = ERROR_CANCELED;
-        }
-        in.mainThread.execute(() -> cancelOnMain(in, r));
     }
 
     // ---------------------------------------------------------------- called by Rust
 
     /** Capabilities, indexed by the STATUS_ constants (booleans as 0/1). */
     static int[] status() {
-        DeviceInfo info = require().deviceInfo;
+        DeviceInfo info = route().deviceInfo;
         int[] out = new int[STATUS_LENGTH];
         out[STATUS_API_LEVEL] = info.apiLevel();
         out[STATUS_STRONG_BIOMETRIC] = info.strongBiometricStatus();
@@ -159,19 +161,19 @@ public final class NativeBridge {
 
     static KeyInfo createKey(String alias, byte[] attestationChallenge, boolean allowDeviceCredential,
             boolean preferStrongBox) throws KeyVaultException {
-        return require().keyVault.create(alias, attestationChallenge, allowDeviceCredential, preferStrongBox);
+        return route().keyVault.create(alias, attestationChallenge, allowDeviceCredential, preferStrongBox);
     }
 
     static byte[] publicKey(String alias) throws KeyVaultException {
-        return require().keyVault.publicKey(alias);
+        return route().keyVault.publicKey(alias);
     }
 
     static boolean keyExists(String alias) throws KeyVaultException {
-        return require().keyVault.exists(alias);
+        return route().keyVault.exists(alias);
     }
 
     static boolean deleteKey(String alias) throws KeyVaultException {
-        return require().keyVault.delete(alias);
+        return route().keyVault.delete(alias);
     }
 
     /**
@@ -185,7 +187,7 @@ public final class NativeBridge {
     static int authenticate(long requestId, String alias, byte[] payload, byte[] payloadDeviceCredential,
             String title, String subtitle, String description, String negativeButton,
             boolean allowDeviceCredential) throws KeyVaultException {
-        Installation in = require();
+        Installation in = route();
         synchronized (LOCK) {
             if (showing != null) {
                 return START_BUSY;
@@ -196,7 +198,7 @@ public final class NativeBridge {
         Request r = new Request(requestId, payload.clone(),
                 payloadDeviceCredential == null ? null : payloadDeviceCredential.clone(), in);
         synchronized (LOCK) {
-            if (showing != null || installation != in) {
+            if (showing != null || !in.installed) {
                 r.wipe();
                 return START_BUSY;
             }
@@ -318,7 +320,7 @@ public final class NativeBridge {
             r.endCode = ERROR_CANCELED;
             showing = null;
         }
-        finish(r, ERROR_CANCELED, null, 0, "platform re-installed");
+        finish(r, ERROR_CANCELED, null, 0, "platform uninstalled");
         try {
             previous.mainThread.execute(() -> {
                 try {
@@ -428,12 +430,22 @@ public final class NativeBridge {
         }
     }
 
-    private static Installation require() {
+    /**
+     * The installation a call goes to: the one whose Activity started last,
+     * else the one whose Activity is being recreated last, else the newest.
+     */
+    private static Installation route() {
         synchronized (LOCK) {
-            if (installation == null) {
+            Installation best = null;
+            for (Installation in : INSTALLED) {
+                if (best == null || in.routesBefore(best)) {
+                    best = in;
+                }
+            }
+            if (best == null) {
                 throw new IllegalStateException("keybound: NativeBridge.install() was not called");
             }
-            return installation;
+            return best;
         }
     }
 
@@ -441,17 +453,98 @@ public final class NativeBridge {
         return t.getClass().getName() + ": " + t.getMessage();
     }
 
-    private static final class Installation {
+    /**
+     * One engine's adapters, returned by {@link #install}. Its methods may be
+     * called from any thread.
+     */
+    public static final class Installation {
+        private static final int NO_ACTIVITY = 0;
+        private static final int ROTATING = 1;
+        private static final int STARTED = 2;
+
         final DeviceInfo deviceInfo;
         final KeyVault keyVault;
         final Prompter prompter;
         final Executor mainThread;
+        /** Guarded by LOCK. */
+        private boolean installed = true;
+        /** Guarded by LOCK: NO_ACTIVITY, ROTATING or STARTED. */
+        private int activity = NO_ACTIVITY;
+        /** Guarded by LOCK: when {@link #activity} last changed (activityEvents). */
+        private long activitySince;
 
-        Installation(DeviceInfo deviceInfo, KeyVault keyVault, Prompter prompter, Executor mainThread) {
+        private Installation(DeviceInfo deviceInfo, KeyVault keyVault, Prompter prompter, Executor mainThread) {
             this.deviceInfo = deviceInfo;
             this.keyVault = keyVault;
             this.prompter = prompter;
             this.mainThread = mainThread;
+        }
+
+        /** This engine's Activity is attached and started: prompts go here. */
+        public void activityStarted() {
+            setActivity(STARTED);
+        }
+
+        /** This engine's Activity is being recreated (configuration change). */
+        public void activityRotating() {
+            setActivity(ROTATING);
+        }
+
+        /** This engine's Activity stopped or is gone. */
+        public void activityStopped() {
+            setActivity(NO_ACTIVITY);
+        }
+
+        /**
+         * The app went to the background: cancel the prompt this installation
+         * shows, reported to Rust as {@link #ERROR_CANCELED} whatever code the
+         * Prompter ends with. Another installation's prompt is left alone.
+         */
+        public void onBackgrounded() {
+            Request r;
+            synchronized (LOCK) {
+                r = showing;
+                if (r == null || r.installation != this || !installed) {
+                    return;
+                }
+                r.endCode = ERROR_CANCELED;
+            }
+            mainThread.execute(() -> cancelOnMain(this, r));
+        }
+
+        /**
+         * Removes this installation; its prompt, if one shows, ends as
+         * {@link #ERROR_CANCELED}. Other installations keep running.
+         * Idempotent.
+         */
+        public void uninstall() {
+            synchronized (LOCK) {
+                if (!installed) {
+                    return;
+                }
+                installed = false;
+                INSTALLED.remove(this);
+            }
+            abandon(this);
+        }
+
+        private void setActivity(int state) {
+            synchronized (LOCK) {
+                activity = state;
+                activitySince = ++activityEvents;
+            }
+        }
+
+        /** Caller holds LOCK: whether calls prefer this installation to {@code other}. */
+        private boolean routesBefore(Installation other) {
+            if (activity != other.activity) {
+                return activity > other.activity;
+            }
+            if (activity != NO_ACTIVITY) {
+                return activitySince > other.activitySince;
+            }
+            // Neither has an Activity: the newest installation (INSTALLED is oldest first).
+            return true;
         }
     }
 

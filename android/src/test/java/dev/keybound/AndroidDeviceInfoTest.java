@@ -93,8 +93,8 @@ public class AndroidDeviceInfoTest {
         Shadows.shadowOf(app.getPackageManager()).setSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE, true);
         Shadows.shadowOf(app.getSystemService(KeyguardManager.class)).setIsDeviceSecure(true);
         AndroidDeviceInfo info = new AndroidDeviceInfo(app);
-        NativeBridge.install(info, new AndroidKeyVault(info), new AndroidPrompter(API, Runnable::run,
-                new LifecycleTracker()), Runnable::run);
+        NativeBridge.Installation installation = NativeBridge.install(info, new AndroidKeyVault(info),
+                new AndroidPrompter(API, Runnable::run, new LifecycleTracker()), Runnable::run);
         try {
             int[] status = NativeBridge.status();
             assertEquals(API, status[NativeBridge.STATUS_API_LEVEL]);
@@ -103,7 +103,7 @@ public class AndroidDeviceInfoTest {
             assertEquals(1, status[NativeBridge.STATUS_DEVICE_SECURE]);
             assertEquals(1, status[NativeBridge.STATUS_STRONGBOX]);
         } finally {
-            NativeBridge.uninstall();
+            installation.uninstall();
         }
     }
 

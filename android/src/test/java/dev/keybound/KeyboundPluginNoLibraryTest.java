@@ -56,7 +56,7 @@ public class KeyboundPluginNoLibraryTest {
 
     @Before
     public void setUp() {
-        NativeBridge.uninstall();
+        NativeBridge.uninstallAllForTesting();
         KeyboundPlugin.resetLoadFailureLogForTesting();
         ShadowLog.clear();
         FlutterHostActivity.reset(null);

@@ -144,11 +144,32 @@ public class KeyboundPluginTest {
     }
 
     @Test
-    public void pauseDuringThePromptCancelsItAsSystemCanceled() throws Exception {
+    public void pauseKeepsThePromptThatAPausedButVisibleActivityShows() throws Exception {
+        // Split-screen, a permission dialog or a translucent Activity on top pause the Activity only.
+        ActivityController<FlutterHostActivity> controller = Robolectric.buildActivity(FlutterHostActivity.class).setup();
+        startPrompt(20);
+        controller.pause();
+        idleMain();
+        assertFalse(CryptoBiometricPromptShadow.lastCancellationSignal().isCanceled());
+        assertTrue(NativeBridge.isPromptShowing());
+        assertTrue(results.isEmpty());
+        controller.resume();
+        CryptoBiometricPromptShadow.succeed(BiometricPrompt.AUTHENTICATION_RESULT_TYPE_BIOMETRIC);
+        idleMain();
+        assertEquals(List.of("20:" + NativeBridge.OUTCOME_SUCCESS), results);
+        // A prompt asked for while paused (not stopped) shows as well.
+        controller.pause();
+        startPrompt(21);
+        assertNotNull(ShadowBiometricPrompt.getCurrentPrompt());
+        assertTrue(NativeBridge.isPromptShowing());
+    }
+
+    @Test
+    public void stopDuringThePromptCancelsItAsSystemCanceled() throws Exception {
         ActivityController<FlutterHostActivity> controller = Robolectric.buildActivity(FlutterHostActivity.class).setup();
         startPrompt(2);
         assertNotNull(ShadowBiometricPrompt.getCurrentPrompt());
-        controller.pause();
+        controller.pause().stop();
         idleMain();
         assertTrue("the real CancellationSignal", CryptoBiometricPromptShadow.lastCancellationSignal().isCanceled());
         assertNull(ShadowBiometricPrompt.getCurrentPrompt());
@@ -201,7 +222,7 @@ public class KeyboundPluginTest {
         // The new Activity is the one prompts show on and the one watched.
         startPrompt(6);
         assertSame(rotated, promptContext(ShadowBiometricPrompt.getCurrentPrompt(), rotated));
-        controller.pause();
+        controller.pause().stop();
         idleMain();
         assertEquals(List.of("5:" + NativeBridge.OUTCOME_SUCCESS, "6:" + NativeBridge.ERROR_CANCELED), results);
     }
@@ -239,17 +260,99 @@ public class KeyboundPluginTest {
         // tearDown detaches again: harmless.
     }
 
+    /**
+     * Defect "a second FlutterEngine breaks keybound": engine A shows the
+     * app's Activity, engine B is a background engine (no Activity). In
+     * every order of attaching and detaching the two, with A's prompt in
+     * flight: B never ends A's prompt, prompts go to A while its Activity
+     * runs, and once A is gone B's installation still answers.
+     */
     @Test
-    public void aSecondEngineAttachingTakesOverAndEndsTheFirstEnginesPrompt() throws Exception {
-        Robolectric.buildActivity(FlutterHostActivity.class).setup();
-        startPrompt(9);
-        KeyboundPlugin second = newPlugin();
-        second.onAttachedToEngine(new FlutterPluginBinding(application));
-        idleMain();
-        assertEquals(List.of("load", "init:true", "load", "init:true"), nativeCalls);
-        assertEquals(List.of("9:" + NativeBridge.ERROR_CANCELED), results);
-        assertFalse(NativeBridge.isPromptShowing());
-        second.onDetachedFromEngine(new FlutterPluginBinding(application));
+    public void twoEnginesInEveryAttachDetachOrderKeepEachOthersInstallation() throws Exception {
+        String[] orders = {
+            "A+ A- B+ B-", "A+ B+ A- B-", "A+ B+ B- A-", "B+ A+ A- B-", "B+ A+ B- A-", "B+ B- A+ A-",
+        };
+        plugin.onDetachedFromEngine(new FlutterPluginBinding(application));
+        long id = 100;
+        for (String order : orders) {
+            KeyboundPlugin a = newPlugin();
+            KeyboundPlugin b = newPlugin();
+            boolean aAttached = false;
+            boolean bAttached = false;
+            ActivityController<FlutterHostActivity> activity = null;
+            long inFlight = 0;
+            results.clear();
+            for (String step : order.split(" ")) {
+                String where = order + ", after " + step;
+                switch (step) {
+                    case "A+":
+                        a.onAttachedToEngine(new FlutterPluginBinding(application));
+                        FlutterHostActivity.reset(a);
+                        activity = Robolectric.buildActivity(FlutterHostActivity.class).setup();
+                        aAttached = true;
+                        inFlight = ++id;
+                        startPrompt(inFlight);
+                        assertSame(where, activity.get(),
+                                promptContext(ShadowBiometricPrompt.getCurrentPrompt(), activity.get()));
+                        break;
+                    case "B+":
+                        b.onAttachedToEngine(new FlutterPluginBinding(application));
+                        bAttached = true;
+                        break;
+                    case "B-":
+                        b.onDetachedFromEngine(new FlutterPluginBinding(application));
+                        bAttached = false;
+                        break;
+                    case "A-":
+                        // A's prompt survived everything B did: it completes and signs.
+                        CryptoBiometricPromptShadow.succeed(BiometricPrompt.AUTHENTICATION_RESULT_TYPE_BIOMETRIC);
+                        idleMain();
+                        assertEquals(where, List.of(inFlight + ":" + NativeBridge.OUTCOME_SUCCESS), results);
+                        assertTrue(where, verifies(lastSignature));
+                        results.clear();
+                        // A later prompt still goes to A's Activity, not to B.
+                        inFlight = ++id;
+                        startPrompt(inFlight);
+                        assertSame(where, activity.get(),
+                                promptContext(ShadowBiometricPrompt.getCurrentPrompt(), activity.get()));
+                        activity.pause().stop().destroy();
+                        idleMain();
+                        assertEquals(where, List.of(inFlight + ":" + NativeBridge.ERROR_CANCELED), results);
+                        results.clear();
+                        a.onDetachedFromEngine(new FlutterPluginBinding(application));
+                        FlutterHostActivity.reset(null);
+                        aAttached = false;
+                        inFlight = 0;
+                        break;
+                    default:
+                        throw new AssertionError(step);
+                }
+                idleMain();
+                if (inFlight != 0) {
+                    assertTrue(where + ": A's prompt still shows", NativeBridge.isPromptShowing());
+                    assertFalse(where, CryptoBiometricPromptShadow.lastCancellationSignal().isCanceled());
+                    assertTrue(where + ": nothing reported", results.isEmpty());
+                }
+                assertEquals(where, (aAttached ? 1 : 0) + (bAttached ? 1 : 0), NativeBridge.installations());
+                if (aAttached || bAttached) {
+                    assertEquals(where, Build.VERSION.SDK_INT, NativeBridge.status()[NativeBridge.STATUS_API_LEVEL]);
+                } else {
+                    assertThrows(where, IllegalStateException.class, NativeBridge::status);
+                }
+                if (bAttached && !aAttached) {
+                    // Only the background engine is left: a prompt is refused (no Activity), not lost.
+                    int shown = CryptoBiometricPromptShadow.shownCount();
+                    long refused = ++id;
+                    assertEquals(where, NativeBridge.START_ACCEPTED,
+                            NativeBridge.authenticate(refused, ALIAS, PAYLOAD, null, "t", null, null, "Cancel", false));
+                    idleMain();
+                    assertEquals(where, shown, CryptoBiometricPromptShadow.shownCount());
+                    assertEquals(where, List.of(refused + ":" + NativeBridge.ERROR_CANCELED), results);
+                    results.clear();
+                }
+            }
+        }
+        plugin = newPlugin(); // tearDown detaches it: harmless when never attached
     }
 
     @Test

@@ -48,6 +48,7 @@ class NativeBridgeTest {
     private HostKeyVault vault;
     private HostPrompter prompter;
     private PublicKey publicKey;
+    private NativeBridge.Installation installation;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -57,14 +58,14 @@ class NativeBridgeTest {
         device = new HostDeviceInfo();
         vault = new HostKeyVault(device);
         prompter = new HostPrompter(main);
-        NativeBridge.install(device, vault, prompter, main::execute);
+        installation = NativeBridge.install(device, vault, prompter, main::execute);
         KeyInfo info = NativeBridge.createKey("k", new byte[] {1, 2, 3}, false, true);
         publicKey = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(info.publicKeySpki()));
     }
 
     @AfterEach
     void tearDown() {
-        NativeBridge.uninstall();
+        NativeBridge.uninstallAllForTesting();
         NativeBridge.setResultSinkForTesting(null);
         main.shutdownNow();
     }
@@ -165,10 +166,10 @@ class NativeBridgeTest {
         prompter.script(HostPrompter.Step.success(10_000, Prompter.AUTH_TYPE_BIOMETRIC));
         start(4, new byte[] {1});
         drain();
-        NativeBridge.onBackgrounded();
+        installation.onBackgrounded();
         Outcome o = next();
         assertEquals(NativeBridge.ERROR_CANCELED, o.code);
-        NativeBridge.onBackgrounded(); // nothing showing: no-op
+        installation.onBackgrounded(); // nothing showing: no-op
         assertNull(outcomes.poll(100, TimeUnit.MILLISECONDS));
     }
 
@@ -215,11 +216,30 @@ class NativeBridgeTest {
     }
 
     @Test
-    void reinstallingWhileAPromptShowsReportsCanceled() throws Exception {
+    void anotherInstallationComingAndGoingLeavesThePromptAlone() throws Exception {
+        prompter.script(HostPrompter.Step.hang());
+        installation.activityStarted();
+        start(13, new byte[] {1});
+        drain();
+        HostPrompter otherPrompter = new HostPrompter(main);
+        NativeBridge.Installation other = NativeBridge.install(device, vault, otherPrompter, main::execute);
+        other.onBackgrounded(); // not its prompt
+        other.uninstall();
+        drain();
+        assertTrue(NativeBridge.isPromptShowing());
+        assertNull(outcomes.poll(100, TimeUnit.MILLISECONDS));
+        assertEquals(0, otherPrompter.promptsShown());
+        assertEquals(1, NativeBridge.installations());
+        assertTrue(prompter.releaseHang());
+    }
+
+    @Test
+    void uninstallingWhileItsPromptShowsReportsCanceled() throws Exception {
         prompter.script(HostPrompter.Step.hang());
         start(11, new byte[] {1});
         drain();
-        NativeBridge.install(device, vault, new HostPrompter(main), main::execute);
+        installation.uninstall();
+        installation.uninstall(); // idempotent
         Outcome o = next();
         assertEquals(11, o.id);
         assertEquals(NativeBridge.ERROR_CANCELED, o.code);
@@ -239,7 +259,7 @@ class NativeBridgeTest {
 
     @Test
     void callsBeforeInstallThrowIllegalState() {
-        NativeBridge.uninstall();
+        installation.uninstall();
         assertThrows(IllegalStateException.class, NativeBridge::status);
         assertThrows(IllegalStateException.class, () -> start(12, new byte[] {1}));
         assertThrows(IllegalArgumentException.class, () -> NativeBridge.install(null, vault, prompter, main::execute));

@@ -20,6 +20,7 @@ public final class HostPlatform {
     private static HostKeyVault vault;
     private static HostPrompter prompter;
     private static ScheduledExecutorService main;
+    private static NativeBridge.Installation installation;
 
     private HostPlatform() {}
 
@@ -34,7 +35,10 @@ public final class HostPlatform {
         device = new HostDeviceInfo();
         vault = new HostKeyVault(device);
         prompter = new HostPrompter(main);
-        NativeBridge.install(device, vault, prompter, main::execute);
+        if (installation != null) {
+            installation.uninstall();
+        }
+        installation = NativeBridge.install(device, vault, prompter, main::execute);
         if (previous != null) {
             previous.shutdown();
         }
@@ -103,7 +107,11 @@ public final class HostPlatform {
     }
 
     public static void background() {
-        NativeBridge.onBackgrounded();
+        NativeBridge.Installation current;
+        synchronized (HostPlatform.class) {
+            current = installation;
+        }
+        current.onBackgrounded();
     }
 
     public static int promptsShown() {

@@ -29,6 +29,7 @@ public final class GatedVault {
     public static final long GIVE_UP_MS = 10_000;
 
     private static ScheduledExecutorService main;
+    private static NativeBridge.Installation installation;
     private static HostKeyVault inner;
     private static HostPrompter prompter;
     private static volatile String gated = "";
@@ -60,7 +61,10 @@ public final class GatedVault {
         inside = false;
         gaveUp = false;
         prompter = new HostPrompter(main);
-        NativeBridge.install(device, vault, prompter, main::execute);
+        if (installation != null) {
+            installation.uninstall();
+        }
+        installation = NativeBridge.install(device, vault, prompter, main::execute);
         if (previous != null) {
             previous.shutdown();
         }
