@@ -42,6 +42,9 @@ String userMessage(BiometricException e) => switch (e.code) {
       BiometricErrorCode.keyInvalidated =>
         'Your biometrics changed, so this device must be set up again. '
             'Enrol again.',
+      BiometricErrorCode.unlockRequired =>
+        'Lock your screen and unlock it with your PIN, pattern or password, '
+            'then try again.',
       BiometricErrorCode.unsupported =>
         'This needs Android 9 or newer (Android 11 for the screen lock '
             'option).',

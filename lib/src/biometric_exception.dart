@@ -132,6 +132,14 @@ enum BiometricErrorCode {
   /// Enrol again, and tell your backend to forget the old key.
   keyInvalidated,
 
+  /// The key is intact, but the device's key store will not use it until
+  /// the device is unlocked with its PIN, pattern or password (seen after a
+  /// restart on some Android 12 builds).
+  ///
+  /// Ask the user to lock the screen and unlock it with the PIN, pattern or
+  /// password, then try again; if it keeps happening, enrol again.
+  unlockRequired,
+
   /// The OS cannot do this: Android below 9 (API 28), or device credential
   /// requested below Android 11 (API 30).
   ///
@@ -257,6 +265,7 @@ BiometricErrorCode errorCodeFromRust(rust.ErrorCode code) => switch (code) {
       rust.ErrorCode.vendorError => BiometricErrorCode.vendorError,
       rust.ErrorCode.keyNotFound => BiometricErrorCode.keyNotFound,
       rust.ErrorCode.keyInvalidated => BiometricErrorCode.keyInvalidated,
+      rust.ErrorCode.unlockRequired => BiometricErrorCode.unlockRequired,
       rust.ErrorCode.unsupported => BiometricErrorCode.unsupported,
       rust.ErrorCode.platformError => BiometricErrorCode.platformError,
       rust.ErrorCode.internal => BiometricErrorCode.internal,

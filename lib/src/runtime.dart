@@ -49,7 +49,8 @@ Future<void> ensureInitialized() {
     Error.throwWithStackTrace(
       BiometricException(
         code: BiometricErrorCode.platformError,
-        message: 'could not initialise the keybound native library: $error',
+        message: 'the keybound native library (libkeybound) did not load: '
+            '$error',
       ),
       stack,
     );

@@ -7,7 +7,7 @@ pub use crate::api::error::{ErrorCode, KeyboundError};
 
 impl ErrorCode {
     /// Every code, in declaration order (for exhaustive tests and parity checks).
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::InvalidArgument,
         ErrorCode::InProgress,
         ErrorCode::CoolingDown,
@@ -26,6 +26,7 @@ impl ErrorCode {
         ErrorCode::VendorError,
         ErrorCode::KeyNotFound,
         ErrorCode::KeyInvalidated,
+        ErrorCode::UnlockRequired,
         ErrorCode::Unsupported,
         ErrorCode::PlatformError,
         ErrorCode::Internal,

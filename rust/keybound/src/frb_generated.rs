@@ -391,9 +391,10 @@ impl SseDecode for crate::api::error::ErrorCode {
             15 => crate::api::error::ErrorCode::VendorError,
             16 => crate::api::error::ErrorCode::KeyNotFound,
             17 => crate::api::error::ErrorCode::KeyInvalidated,
-            18 => crate::api::error::ErrorCode::Unsupported,
-            19 => crate::api::error::ErrorCode::PlatformError,
-            20 => crate::api::error::ErrorCode::Internal,
+            18 => crate::api::error::ErrorCode::UnlockRequired,
+            19 => crate::api::error::ErrorCode::Unsupported,
+            20 => crate::api::error::ErrorCode::PlatformError,
+            21 => crate::api::error::ErrorCode::Internal,
             _ => unreachable!("Invalid variant for ErrorCode: {}", inner),
         };
     }
@@ -736,9 +737,10 @@ impl flutter_rust_bridge::IntoDart for crate::api::error::ErrorCode {
             Self::VendorError => 15.into_dart(),
             Self::KeyNotFound => 16.into_dart(),
             Self::KeyInvalidated => 17.into_dart(),
-            Self::Unsupported => 18.into_dart(),
-            Self::PlatformError => 19.into_dart(),
-            Self::Internal => 20.into_dart(),
+            Self::UnlockRequired => 18.into_dart(),
+            Self::Unsupported => 19.into_dart(),
+            Self::PlatformError => 20.into_dart(),
+            Self::Internal => 21.into_dart(),
             _ => unreachable!(),
         }
     }
@@ -945,9 +947,10 @@ impl SseEncode for crate::api::error::ErrorCode {
                 crate::api::error::ErrorCode::VendorError => 15,
                 crate::api::error::ErrorCode::KeyNotFound => 16,
                 crate::api::error::ErrorCode::KeyInvalidated => 17,
-                crate::api::error::ErrorCode::Unsupported => 18,
-                crate::api::error::ErrorCode::PlatformError => 19,
-                crate::api::error::ErrorCode::Internal => 20,
+                crate::api::error::ErrorCode::UnlockRequired => 18,
+                crate::api::error::ErrorCode::Unsupported => 19,
+                crate::api::error::ErrorCode::PlatformError => 20,
+                crate::api::error::ErrorCode::Internal => 21,
                 _ => {
                     unimplemented!("");
                 }

@@ -155,6 +155,10 @@ pub fn platform_error(err: PlatformError) -> KeyboundError {
             "the key was invalidated by a biometric enrolment change and deleted: enrol again",
         ),
         PlatformError::Unsupported(message) => KeyboundError::new(ErrorCode::Unsupported, message),
+        PlatformError::NotEnrolled(message) => KeyboundError::new(ErrorCode::NotEnrolled, message),
+        PlatformError::UnlockRequired(message) => {
+            KeyboundError::new(ErrorCode::UnlockRequired, message)
+        }
         PlatformError::Bridge(message) => KeyboundError::new(ErrorCode::PlatformError, message),
     }
 }

@@ -47,6 +47,12 @@ pub enum ErrorCode {
     /// The key was invalidated by a biometric enrolment change and has been
     /// deleted: enrol again and tell the backend.
     KeyInvalidated,
+    /// The key is intact but the Keystore will not use it until the device
+    /// is unlocked with its PIN, pattern or password (Android
+    /// `UserNotAuthenticatedException`, seen after a restart on some
+    /// vendors' builds): ask the user to lock and unlock the device with
+    /// the credential, then try again; if it keeps happening, enrol again.
+    UnlockRequired,
     /// The OS cannot do this (e.g. Android below API 28, or device credential
     /// requested below API 30).
     Unsupported,

@@ -62,6 +62,10 @@ pub const KV_STRONGBOX_UNAVAILABLE: i32 = 3;
 pub const KV_UNSUPPORTED: i32 = 4;
 /// `KeyVaultException.FAILED`.
 pub const KV_FAILED: i32 = 5;
+/// `KeyVaultException.NOT_ENROLLED`: key generation refused, no biometric enrolled.
+pub const KV_NOT_ENROLLED: i32 = 6;
+/// `KeyVaultException.USER_NOT_AUTHENTICATED`: unlock the device with its credential first.
+pub const KV_USER_NOT_AUTHENTICATED: i32 = 7;
 
 /// `NativeBridge.START_ACCEPTED`.
 pub const START_ACCEPTED: i32 = 0;
@@ -73,6 +77,9 @@ pub const OUTCOME_SUCCESS: i32 = 0;
 pub const OUTCOME_SIGN_FAILED: i32 = -1;
 /// `NativeBridge.OUTCOME_BRIDGE_FAILED`.
 pub const OUTCOME_BRIDGE_FAILED: i32 = -2;
+/// `NativeBridge.OUTCOME_USER_NOT_AUTHENTICATED`: signing after the prompt
+/// was refused until the device is unlocked with its credential.
+pub const OUTCOME_USER_NOT_AUTHENTICATED: i32 = -3;
 /// `Prompter.AUTH_TYPE_DEVICE_CREDENTIAL`.
 pub const AUTH_TYPE_DEVICE_CREDENTIAL: i32 = 1;
 /// `Prompter.AUTH_TYPE_BIOMETRIC`.

@@ -322,6 +322,9 @@ pub fn outcome_to_result(result: CallbackResult) -> Result<SignOutcome, Platform
         bridge::OUTCOME_BRIDGE_FAILED => Err(PlatformError::Bridge(format!(
             "the prompt could not be shown: {message}"
         ))),
+        bridge::OUTCOME_USER_NOT_AUTHENTICATED => Err(PlatformError::UnlockRequired(format!(
+            "signing after the prompt was refused until the device is unlocked: {message}"
+        ))),
         code => Err(prompt_error(code, message)),
     }
 }
@@ -333,6 +336,8 @@ pub fn map_bridge_error(e: BridgeError) -> PlatformError {
             bridge::KV_NOT_FOUND => PlatformError::KeyNotFound,
             bridge::KV_INVALIDATED => PlatformError::KeyInvalidated,
             bridge::KV_UNSUPPORTED => PlatformError::Unsupported(message),
+            bridge::KV_NOT_ENROLLED => PlatformError::NotEnrolled(message),
+            bridge::KV_USER_NOT_AUTHENTICATED => PlatformError::UnlockRequired(message),
             _ => PlatformError::Bridge(format!("KeyVaultException (reason {reason}): {message}")),
         },
         other => PlatformError::Bridge(other.to_string()),

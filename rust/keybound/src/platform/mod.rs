@@ -152,6 +152,15 @@ pub enum PlatformError {
     /// The OS cannot do what was asked (API level, missing hardware).
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// The Keystore refused a key that needs a biometric for every use:
+    /// none is enrolled (API 28: no fingerprint).
+    #[error("no biometric enrolled: {0}")]
+    NotEnrolled(String),
+    /// The Keystore refused the key for now: the device must be unlocked
+    /// with its PIN, pattern or password first (Android
+    /// `UserNotAuthenticatedException`).
+    #[error("unlock required: {0}")]
+    UnlockRequired(String),
     /// The native bridge failed (a Java exception, a JNI error).
     #[error("bridge failure: {0}")]
     Bridge(String),

@@ -105,6 +105,10 @@ fn android_codes_become_typed_prompt_errors() {
         outcome_to_result(result(-2, None, 0)),
         Err(PlatformError::Bridge(_))
     ));
+    assert!(matches!(
+        outcome_to_result(result(-3, None, 0)),
+        Err(PlatformError::UnlockRequired(m)) if m.contains("msg")
+    ));
 }
 
 #[test]
@@ -121,6 +125,14 @@ fn key_vault_reasons_map_to_platform_errors() {
     );
     assert!(matches!(map_bridge_error(kv(3)), PlatformError::Bridge(m) if m.contains('m')));
     assert!(matches!(map_bridge_error(kv(5)), PlatformError::Bridge(_)));
+    assert_eq!(
+        map_bridge_error(kv(6)),
+        PlatformError::NotEnrolled("m".into())
+    );
+    assert_eq!(
+        map_bridge_error(kv(7)),
+        PlatformError::UnlockRequired("m".into())
+    );
     let java = BridgeError::JavaException {
         class: "java.lang.IllegalStateException".into(),
         message: "boom".into(),

@@ -4,6 +4,7 @@ import android.security.keystore.KeyGenParameterSpec;
 import android.security.keystore.KeyPermanentlyInvalidatedException;
 import android.security.keystore.KeyProperties;
 import android.security.keystore.StrongBoxUnavailableException;
+import android.security.keystore.UserNotAuthenticatedException;
 import android.util.Log;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -98,6 +99,10 @@ final class AndroidKeyVault implements KeyVault {
                 // Only StrongBoxUnavailableException (above) means "no
                 // StrongBox here": any other failure is reported, never
                 // hidden by a quieter key in the TEE.
+                if (KeyPolicy.isNoneEnrolled(e)) {
+                    throw new KeyVaultException(KeyVaultException.NOT_ENROLLED,
+                            "no biometric is enrolled: enrol one in the system settings", e);
+                }
                 throw new KeyVaultException(KeyVaultException.FAILED, "key generation failed: " + e, e);
             }
         }
@@ -186,6 +191,10 @@ final class AndroidKeyVault implements KeyVault {
             throw new KeyVaultException(KeyVaultException.INVALIDATED,
                     "the key was permanently invalidated (biometric enrolment or lock screen changed) and was deleted",
                     e);
+        } catch (UserNotAuthenticatedException e) {
+            // The key is fine; the Keystore wants the device unlocked first.
+            throw new KeyVaultException(KeyVaultException.USER_NOT_AUTHENTICATED,
+                    "the Keystore wants the device unlocked with its PIN, pattern or password first", e);
         } catch (InvalidKeyException e) {
             throw new KeyVaultException(KeyVaultException.FAILED, "could not initialise the signature: " + e, e);
         } catch (GeneralSecurityException e) {

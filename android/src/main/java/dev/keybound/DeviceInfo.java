@@ -5,7 +5,7 @@ package dev.keybound;
  * on the host JVM by the test platform.
  */
 public interface DeviceInfo {
-    /** Result of {@link #strongBiometricStatus()} when the OS cannot tell (API 28). */
+    /** Result of {@link #strongBiometricStatus()} when the OS cannot tell (below API 28, or refused). */
     int STATUS_UNKNOWN = -1;
 
     /** {@code Build.VERSION.SDK_INT}. */

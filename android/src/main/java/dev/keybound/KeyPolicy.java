@@ -146,4 +146,28 @@ public final class KeyPolicy {
         }
         return backing == Backing.STRONGBOX ? KeyInfo.LEVEL_STRONGBOX : KeyInfo.LEVEL_TEE;
     }
+
+    /**
+     * Whether a key-generation failure means "no biometric enrolled". The
+     * Keystore refuses a key that needs authentication for every use when no
+     * biometric secure user id exists, with an {@code IllegalStateException}
+     * ("At least one fingerprint must be enrolled ..." on Android 9, "At
+     * least one biometric must be enrolled ..." from Android 10) that
+     * {@code KeyPairGenerator} wraps (in
+     * {@code InvalidAlgorithmParameterException} on Android 9). There is no
+     * typed exception for it, so the cause chain's messages are read; only
+     * this one refusal is recognised, anything else stays a failure.
+     */
+    public static boolean isNoneEnrolled(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            String message = t.getMessage();
+            if (t instanceof IllegalStateException && message != null
+                    && message.startsWith("At least one ")
+                    && message.contains(" must be enrolled to create keys requiring user authentication")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

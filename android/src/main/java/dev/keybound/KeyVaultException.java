@@ -14,6 +14,19 @@ public final class KeyVaultException extends Exception {
     public static final int UNSUPPORTED = 4;
     /** Anything else; the message says what. */
     public static final int FAILED = 5;
+    /**
+     * Key generation refused because no biometric (API 28: no fingerprint)
+     * is enrolled for a key that needs authentication for every use.
+     */
+    public static final int NOT_ENROLLED = 6;
+    /**
+     * The Keystore refused to start the signature because it considers the
+     * user not authenticated ({@code UserNotAuthenticatedException}): for a
+     * key that needs the device unlocked, the device has not been unlocked
+     * with its PIN, pattern or password since the Keystore locked it (seen
+     * after a restart on some vendors' Android 12 builds).
+     */
+    public static final int USER_NOT_AUTHENTICATED = 7;
 
     private final int reason;
 

@@ -75,6 +75,15 @@ public final class NativeBridge {
     public static final int OUTCOME_SIGN_FAILED = -1;
     /** The Prompter or executor threw while starting the prompt (message says why). */
     public static final int OUTCOME_BRIDGE_FAILED = -2;
+    /**
+     * The prompt succeeded but the Keystore refused to sign with
+     * {@code UserNotAuthenticatedException} (the device must be unlocked
+     * with its credential first); see {@link KeyVaultException#USER_NOT_AUTHENTICATED}.
+     */
+    public static final int OUTCOME_USER_NOT_AUTHENTICATED = -3;
+    /** Spelled by name: this class has no android.* types. */
+    private static final String USER_NOT_AUTHENTICATED_EXCEPTION =
+            "android.security.keystore.UserNotAuthenticatedException";
 
     /** BiometricPrompt.BIOMETRIC_ERROR_CANCELED: the system (or the app going to the background) cancelled. */
     public static final int ERROR_CANCELED = 5;
@@ -373,7 +382,8 @@ public final class NativeBridge {
                 authorised.update(toSign);
                 der = authorised.sign();
             } catch (Exception e) {
-                finish(r, OUTCOME_SIGN_FAILED, null, 0, describe(e));
+                finish(r, isUserNotAuthenticated(e) ? OUTCOME_USER_NOT_AUTHENTICATED : OUTCOME_SIGN_FAILED,
+                        null, 0, describe(e));
                 return;
             }
             finish(r, OUTCOME_SUCCESS, der, authType, null);
@@ -447,6 +457,18 @@ public final class NativeBridge {
             }
             return best;
         }
+    }
+
+    /** Whether {@code t} or a cause is a {@code UserNotAuthenticatedException}. */
+    static boolean isUserNotAuthenticated(Throwable t) {
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+                if (c.getName().equals(USER_NOT_AUTHENTICATED_EXCEPTION)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable t) {

@@ -18,6 +18,7 @@ import org.robolectric.RuntimeEnvironment;
 import org.robolectric.Shadows;
 import org.robolectric.shadow.api.Shadow;
 import org.robolectric.shadows.ShadowBiometricManager;
+import org.robolectric.shadows.ShadowFingerprintManager;
 import org.robolectric.shadows.ShadowKeyguardManager;
 
 /**
@@ -42,14 +43,29 @@ public class AndroidDeviceInfoTest {
     }
 
     @Test
-    public void statusIsUnknownOn28WhereThereIsNoBiometricManager() {
+    public void api28AsksFingerprintManagerWhereThereIsNoBiometricManager() {
         if (API >= 29) {
             assertEquals(BiometricManager.BIOMETRIC_SUCCESS, new AndroidDeviceInfo(app).strongBiometricStatus());
             return;
         }
         assertNull("the real API 28 has no BiometricManager service",
                 app.getSystemService(Context28.BIOMETRIC_SERVICE));
-        assertEquals(DeviceInfo.STATUS_UNKNOWN, new AndroidDeviceInfo(app).strongBiometricStatus());
+        ShadowFingerprintManager fingerprints = fingerprints();
+        // {hardware detected, fingerprints enrolled} -> status
+        Object[][] cases = {{false, 0, 12}, {true, 0, 11}, {true, 1, 0}, {true, 2, 0}};
+        for (Object[] c : cases) {
+            fingerprints.setIsHardwareDetected((boolean) c[0]);
+            fingerprints.setDefaultFingerprints((int) c[1]);
+            assertEquals(java.util.Arrays.toString(c), (int) c[2], new AndroidDeviceInfo(app).strongBiometricStatus());
+        }
+    }
+
+    @SuppressWarnings("deprecation") // FingerprintManager: what API 28 offers
+    private ShadowFingerprintManager fingerprints() {
+        android.hardware.fingerprint.FingerprintManager manager =
+                app.getSystemService(android.hardware.fingerprint.FingerprintManager.class);
+        assertNotNull("FingerprintManager on API 28", manager);
+        return Shadow.extract(manager);
     }
 
     @Test
@@ -92,14 +108,17 @@ public class AndroidDeviceInfoTest {
     public void theBridgeStatusArrayCarriesTheRealAnswers() {
         Shadows.shadowOf(app.getPackageManager()).setSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE, true);
         Shadows.shadowOf(app.getSystemService(KeyguardManager.class)).setIsDeviceSecure(true);
+        if (API < 29) {
+            fingerprints().setIsHardwareDetected(true);
+            fingerprints().setDefaultFingerprints(1);
+        }
         AndroidDeviceInfo info = new AndroidDeviceInfo(app);
         NativeBridge.Installation installation = NativeBridge.install(info, new AndroidKeyVault(info),
                 new AndroidPrompter(API, Runnable::run, new LifecycleTracker()), Runnable::run);
         try {
             int[] status = NativeBridge.status();
             assertEquals(API, status[NativeBridge.STATUS_API_LEVEL]);
-            assertEquals(API >= 29 ? BiometricManager.BIOMETRIC_SUCCESS : DeviceInfo.STATUS_UNKNOWN,
-                    status[NativeBridge.STATUS_STRONG_BIOMETRIC]);
+            assertEquals(BiometricManager.BIOMETRIC_SUCCESS, status[NativeBridge.STATUS_STRONG_BIOMETRIC]);
             assertEquals(1, status[NativeBridge.STATUS_DEVICE_SECURE]);
             assertEquals(1, status[NativeBridge.STATUS_STRONGBOX]);
         } finally {

@@ -228,6 +228,34 @@ public class AndroidKeyVaultTest {
     }
 
     @Test
+    public void noEnrolledBiometricIsNotEnrolledAndKeepsTheOldKey() throws Exception {
+        AndroidKeyVault vault = vault(false);
+        byte[] old = vault.create("k", CHALLENGE, false, false).publicKeySpki();
+        FakeAndroidKeyStore.noneEnrolled = true;
+        KeyVaultException e = assertThrows(KeyVaultException.class, () -> vault.create("k", CHALLENGE, false, false));
+        assertEquals(KeyVaultException.NOT_ENROLLED, e.reason());
+        FakeAndroidKeyStore.noneEnrolled = false;
+        assertArrayEquals(old, vault.publicKey("k"));
+        // Any other generation failure is still FAILED, not NOT_ENROLLED.
+        FakeAndroidKeyStore.generationFails = true;
+        assertEquals(KeyVaultException.FAILED,
+                assertThrows(KeyVaultException.class, () -> vault.create("k", CHALLENGE, false, false)).reason());
+    }
+
+    @Test
+    public void aKeystoreHoldingTheDeviceLockedIsUserNotAuthenticatedAndKeepsTheKey() throws Exception {
+        AndroidKeyVault vault = vault(false);
+        byte[] spki = vault.create("k", CHALLENGE, false, false).publicKeySpki();
+        FakeAndroidKeyStore.lockedOnInit = true;
+        KeyVaultException e = assertThrows(KeyVaultException.class, () -> vault.signatureFor("k"));
+        assertEquals(KeyVaultException.USER_NOT_AUTHENTICATED, e.reason());
+        FakeAndroidKeyStore.lockedOnInit = false;
+        // Unlike an invalidated key, nothing was deleted: once unlocked it signs.
+        byte[] payload = "p".getBytes(StandardCharsets.UTF_8);
+        assertTrue(FakeAndroidKeyStore.verifies(spki, payload, signWith(vault, "k", payload)));
+    }
+
+    @Test
     public void reEnrolmentsAlternateSlotsAndAlwaysServeTheNewestKey() throws Exception {
         AndroidKeyVault vault = vault(false);
         byte[] payload = "p".getBytes(StandardCharsets.UTF_8);

@@ -11,7 +11,8 @@ class DeviceStatusPolicyTest {
     @Test
     void queryPerApiLevel() {
         assertEquals(DeviceStatusPolicy.Query.NONE, DeviceStatusPolicy.queryFor(23));
-        assertEquals(DeviceStatusPolicy.Query.NONE, DeviceStatusPolicy.queryFor(28));
+        assertEquals(DeviceStatusPolicy.Query.NONE, DeviceStatusPolicy.queryFor(27));
+        assertEquals(DeviceStatusPolicy.Query.FINGERPRINT, DeviceStatusPolicy.queryFor(28));
         assertEquals(DeviceStatusPolicy.Query.LEGACY, DeviceStatusPolicy.queryFor(29));
         assertEquals(DeviceStatusPolicy.Query.STRONG, DeviceStatusPolicy.queryFor(30));
         assertEquals(DeviceStatusPolicy.Query.STRONG, DeviceStatusPolicy.queryFor(35));
@@ -37,6 +38,19 @@ class DeviceStatusPolicyTest {
         assertFalse(ApiLevels.isSupported(27));
         assertFalse(ApiLevels.deviceCredentialWithCrypto(29));
         assertTrue(ApiLevels.deviceCredentialWithCrypto(30));
+    }
+
+    @Test
+    void api28StatusFromFingerprintManager() {
+        // {manager present, hardware detected, enrolled} -> canAuthenticate code
+        Object[][] cases = {
+            {false, false, false, 12}, {true, false, false, 12}, {true, false, true, 12},
+            {true, true, false, 11}, {true, true, true, 0},
+        };
+        for (Object[] c : cases) {
+            assertEquals((int) c[3], DeviceStatusPolicy.fingerprintStatus((boolean) c[0], (boolean) c[1], (boolean) c[2]),
+                    java.util.Arrays.toString(c));
+        }
     }
 
     @Test

@@ -60,6 +60,17 @@ final class FakeAndroidKeyStore extends Provider {
     static boolean generationFails;
     /** KeyInfo.isInsideSecureHardware() answers false. */
     static boolean softwareOnly;
+    /**
+     * No biometric is enrolled: initialize() refuses a per-use key as the
+     * real AndroidKeyStore does (an IllegalStateException from its
+     * user-auth arguments, wrapped in InvalidAlgorithmParameterException),
+     * with the message of the running API level (android-all 9, 10, 13).
+     */
+    static boolean noneEnrolled;
+    /** initSign throws UserNotAuthenticatedException (the Keystore holds the device locked). */
+    static boolean lockedOnInit;
+    /** sign() fails with a SignatureException caused by UserNotAuthenticatedException. */
+    static boolean lockedOnSign;
 
     static final class Entry {
         final KeyPair real;
@@ -157,6 +168,9 @@ final class FakeAndroidKeyStore extends Provider {
         strongBoxUnavailable = false;
         strongBoxFails = false;
         generationFails = false;
+        noneEnrolled = false;
+        lockedOnInit = false;
+        lockedOnSign = false;
         softwareOnly = false;
     }
 
@@ -283,6 +297,11 @@ final class FakeAndroidKeyStore extends Provider {
                 throw new InvalidAlgorithmParameterException("not a KeyGenParameterSpec");
             }
             spec = (KeyGenParameterSpec) params;
+            if (noneEnrolled && spec.isUserAuthenticationRequired()) {
+                String what = android.os.Build.VERSION.SDK_INT == 28 ? "fingerprint" : "biometric";
+                throw new InvalidAlgorithmParameterException(new IllegalStateException("At least one " + what
+                        + " must be enrolled to create keys requiring user authentication for every use"));
+            }
         }
 
         @Override
@@ -445,6 +464,9 @@ final class FakeAndroidKeyStore extends Provider {
             if (e.invalidated) {
                 throw new KeyPermanentlyInvalidatedException();
             }
+            if (lockedOnInit) {
+                throw new android.security.keystore.UserNotAuthenticatedException();
+            }
             try {
                 real = realSignature();
             } catch (java.security.GeneralSecurityException ex) {
@@ -465,6 +487,9 @@ final class FakeAndroidKeyStore extends Provider {
 
         @Override
         protected byte[] engineSign() throws SignatureException {
+            if (lockedOnSign) {
+                throw new SignatureException(new android.security.keystore.UserNotAuthenticatedException());
+            }
             return real.sign();
         }
 

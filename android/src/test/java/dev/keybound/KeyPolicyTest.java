@@ -12,6 +12,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class KeyPolicyTest {
+    @Test
+    void onlyTheNoneEnrolledRefusalIsRecognised() {
+        String api28 = "At least one fingerprint must be enrolled to create keys requiring user authentication for every use";
+        String api29 = "At least one biometric must be enrolled to create keys requiring user authentication for every use";
+        Object[][] cases = {
+            {new java.security.InvalidAlgorithmParameterException(new IllegalStateException(api28)), true},
+            {new java.security.InvalidAlgorithmParameterException(new IllegalStateException(api29)), true},
+            {new java.security.ProviderException("wrapped", new java.security.InvalidAlgorithmParameterException(
+                    new IllegalStateException(api29))), true},
+            {new IllegalStateException(api29), true},
+            {new java.security.InvalidAlgorithmParameterException(api29), false}, // not the IllegalStateException
+            {new java.security.InvalidAlgorithmParameterException(new IllegalStateException(
+                    "Secure lock screen must be enabled to create keys requiring user authentication")), false},
+            {new java.security.ProviderException("Failed to generate key pair"), false},
+            {new IllegalStateException((String) null), false},
+        };
+        for (Object[] c : cases) {
+            assertEquals(c[1], KeyPolicy.isNoneEnrolled((Throwable) c[0]), String.valueOf(c[0]));
+        }
+    }
+
     private static KeyPolicy policy(int api, boolean credential) throws KeyVaultException {
         return KeyPolicy.forRequest(api, credential, false, false);
     }

@@ -356,6 +356,20 @@ public class KeyboundPluginTest {
     }
 
     @Test
+    public void aSignatureRefusedUntilUnlockIsItsOwnOutcome() throws Exception {
+        Robolectric.buildActivity(FlutterHostActivity.class).setup();
+        FakeAndroidKeyStore.lockedOnSign = true;
+        startPrompt(30);
+        CryptoBiometricPromptShadow.succeed(BiometricPrompt.AUTHENTICATION_RESULT_TYPE_BIOMETRIC);
+        idleMain();
+        assertEquals(List.of("30:" + NativeBridge.OUTCOME_USER_NOT_AUTHENTICATED), results);
+        // Any other signing failure stays OUTCOME_SIGN_FAILED.
+        assertFalse(NativeBridge.isUserNotAuthenticated(new java.security.SignatureException("other")));
+        assertTrue(NativeBridge.isUserNotAuthenticated(new java.security.ProviderException(
+                new java.security.SignatureException(new android.security.keystore.UserNotAuthenticatedException()))));
+    }
+
+    @Test
     public void keyErrorsReachTheBridgeSynchronously() {
         Robolectric.buildActivity(FlutterHostActivity.class).setup();
         KeyVaultException e = assertThrows(KeyVaultException.class, () -> NativeBridge.authenticate(10, "missing",

@@ -1,0 +1,12 @@
+// Compile-only stub (keybound): the members of the real class that keybound
+// uses, with the real signatures. Checked by tools/android/check_stubs.py.
+// Never shipped; on a device the framework class is used.
+package android.security.keystore;
+
+public class UserNotAuthenticatedException extends java.security.InvalidKeyException {
+    private static final long serialVersionUID = 1L;
+
+    public UserNotAuthenticatedException() {
+        throw new RuntimeException("Stub!");
+    }
+}
