@@ -398,4 +398,40 @@ void main() {
     ));
     expect(error.code, BiometricErrorCode.userCanceled);
   });
+
+  // Issue 10, defect 3: only a device shows that a real split-screen or
+  // notification shade pauses the Activity without hiding the prompt.
+  testWidgets('pulling down the notification shade keeps the prompt '
+      '(pull it down, close it, then touch the sensor)',
+      skip: !humanPresent, (tester) async {
+    await requireBiometricDevice();
+    final alias = freshAlias('paused');
+    await enrollForTest(alias);
+    final result = await Biometric.authenticate(
+      alias: alias,
+      challenge: 'paused',
+      audience: audience,
+      prompt: const PromptText(
+          title: 'Pull down the notification shade, close it, then touch',
+          negativeButton: 'Cancel'),
+    );
+    expect(result.token.split('.'), hasLength(3));
+  });
+
+  // Issue 10, defect 3: going home (onStop) ends the prompt.
+  testWidgets('pressing Home during the prompt ends it with systemCanceled '
+      '(press Home, then come back)', skip: !humanPresent, (tester) async {
+    await requireBiometricDevice();
+    final alias = freshAlias('stopped');
+    await enrollForTest(alias);
+    final error = await caught(Biometric.authenticate(
+      alias: alias,
+      challenge: 'stopped',
+      audience: audience,
+      prompt: const PromptText(
+          title: 'Press Home, then return to the app',
+          negativeButton: 'Cancel'),
+    ));
+    expect(error.code, BiometricErrorCode.systemCanceled);
+  });
 }

@@ -35,7 +35,7 @@ const BM_SUCCESS: i32 = 0;
 const BM_NONE_ENROLLED: i32 = 11;
 /// `BiometricManager.BIOMETRIC_ERROR_NO_HARDWARE`.
 const BM_NO_HARDWARE: i32 = 12;
-/// `DeviceInfo.STATUS_UNKNOWN` (API 28: no BiometricManager).
+/// `DeviceInfo.STATUS_UNKNOWN` (the OS cannot tell; API 28 asks FingerprintManager).
 const BM_UNKNOWN: i32 = -1;
 
 /// DER prefix of a P-256 SubjectPublicKeyInfo (id-ecPublicKey, prime256v1,

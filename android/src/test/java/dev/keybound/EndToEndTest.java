@@ -190,11 +190,11 @@ public class EndToEndTest {
     }
 
     @Test
-    public void pausingTheActivityReachesRustAsSystemCanceled5() throws Exception {
+    public void stoppingTheActivityReachesRustAsSystemCanceled5() throws Exception {
         enrol();
         RustSessionDriver.startAuthenticate(ALIAS, AUDIENCE, "challenge-paused");
         promptShown();
-        activity.pause();
+        activity.pause().stop();
         String out = outcome();
         assertTrue(out, out.startsWith("error:") && out.endsWith(":Some(5)"));
         assertNotNull(CryptoBiometricPromptShadow.lastCancellationSignal());
