@@ -74,6 +74,7 @@ pub const DEFAULT_CHALLENGE_TTL_SECS: i64 = 300;
 
 /// Server settings (strict defaults; see [`AppState::dangerous_allow_unattested`]).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ServerConfig {
     /// The token audience this server accepts.
     pub audience: String,

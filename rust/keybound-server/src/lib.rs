@@ -11,6 +11,7 @@
 //! See `SECURITY.md` beside this crate for the reasons behind the defaults.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(clippy::exhaustive_structs, clippy::exhaustive_enums)]
 
 pub mod attestation;
 mod cli;
