@@ -204,7 +204,7 @@ pub struct ServeArgs {
     /// Connections served at once for one client address (IPv6: one /64).
     /// Behind a reverse proxy every client has the proxy's address: raise it
     /// to the proxy's connection pool size.
-    #[arg(long, default_value_t = crate::conn::MAX_CONNECTIONS_PER_ADDRESS as u32,
+    #[arg(long, default_value_t = crate::http::conn::MAX_CONNECTIONS_PER_ADDRESS as u32,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections_per_address: u32,
     /// Challenges (POST /v1/challenges) one client address (IPv6: one /64)
@@ -248,6 +248,63 @@ pub enum CliError {
     /// A store could not be reached at start.
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    /// The async runtime could not be started.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// The `keybound-server` binary: parses the arguments, sets up logging to
+/// stderr (`RUST_LOG`, default `info` for `serve`, `warn` otherwise), runs
+/// the command. Exit status: 0 success, 1 rejected (a chain, policy or token
+/// failed), 2 usage or I/O error.
+pub fn run_cli() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let default_level = match cli.command {
+        Command::Serve(_) => "info",
+        _ => "warn",
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
+        )
+        .init();
+    match run(&cli) {
+        Ok(code) => std::process::ExitCode::from(code),
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "keybound-server: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<u8, CliError> {
+    let mut stdout = std::io::stdout().lock();
+    let current_thread = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(CliError::Runtime)
+    };
+    match &cli.command {
+        Command::VerifyAttestation(args) => verify_attestation(args, &mut stdout),
+        Command::Inspect(args) => inspect(args, &mut stdout),
+        Command::VerifyToken(args) => {
+            let mut stdin = std::io::stdin().lock();
+            current_thread()?.block_on(verify_token(args, &mut stdin, &mut stdout))
+        }
+        Command::Migrate(args) => current_thread()?.block_on(migrate(args, &mut stdout)),
+        Command::Serve(args) => {
+            drop(stdout);
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(CliError::Runtime)?;
+            runtime.block_on(serve(args))?;
+            Ok(0)
+        }
+    }
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
@@ -592,11 +649,11 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
         database = args.database.is_some(),
         "keybound-server listening"
     );
-    let limits = crate::conn::ConnectionLimits {
+    let limits = crate::http::conn::ConnectionLimits {
         max_per_address: usize::try_from(args.max_connections_per_address).unwrap_or(usize::MAX),
-        ..crate::conn::ConnectionLimits::default()
+        ..crate::http::conn::ConnectionLimits::default()
     };
-    crate::conn::serve(listener, app(state), limits, shutdown_signal()).await;
+    crate::http::conn::serve(listener, app(state), limits, shutdown_signal()).await;
     Ok(())
 }
 
@@ -638,26 +695,6 @@ pub async fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<u8, CliE
         writeln!(out, "applied {name}")?;
     }
     Ok(0)
-}
-
-pub use crate::conn::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
-
-/// Serves `app` on `listener` until `shutdown` completes, within the default
-/// [`ConnectionLimits`](crate::conn::ConnectionLimits): see [`crate::conn`]
-/// (header-read and keep-alive idle timeout, connection caps overall and
-/// per client address, connection lifetime and request count).
-pub async fn serve_connections(
-    listener: tokio::net::TcpListener,
-    app: axum::Router,
-    shutdown: impl std::future::Future<Output = ()>,
-) {
-    crate::conn::serve(
-        listener,
-        app,
-        crate::conn::ConnectionLimits::default(),
-        shutdown,
-    )
-    .await;
 }
 
 async fn shutdown_signal() {

@@ -28,6 +28,9 @@
 //! `GET /metrics` (the outermost layer, [`crate::metrics::track`]), as are
 //! verification results, registrations and store latency.
 //!
+//! [`conn`] is the accept loop that serves the router (timeouts and
+//! connection caps); [`serve`] runs it with the default limits.
+//!
 //! 4xx bodies carry a stable `error` code (token errors: the codes of
 //! docs/token-format.md); 5xx bodies are generic, details go to the log. Nothing
 //! secret (tokens, nonces, keys) is logged.
@@ -71,6 +74,7 @@ pub const DEFAULT_CHALLENGE_TTL_SECS: i64 = 300;
 
 /// Server settings (strict defaults; see [`AppState::dangerous_allow_unattested`]).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ServerConfig {
     /// The token audience this server accepts.
     pub audience: String,
@@ -676,7 +680,20 @@ async fn verify_token_inner(
         .into_response())
 }
 
+pub mod conn;
 pub mod manage;
+
+/// Serves `app` on `listener` until `shutdown` completes, within the
+/// default [`conn::ConnectionLimits`]: see [`conn`] (header-read and
+/// keep-alive idle timeout, connection caps overall and per client address,
+/// connection lifetime and request count).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    conn::serve(listener, app, conn::ConnectionLimits::default(), shutdown).await;
+}
 
 #[cfg(test)]
 mod tests;

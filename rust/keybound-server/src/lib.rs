@@ -5,20 +5,24 @@
 //!
 //! Modules: [`attestation`] (`key_description` → `chain` → `policy`, `revocation`),
 //! [`token`], [`store`] (`memory`, `redis`, `postgres`, `registry`), [`http`]
-//! (`manage`), [`limit`] (abuse limits), [`conn`] (the accept loop), [`cli`], [`clock`].
+//! (`manage`, `conn`: the accept loop), [`limit`] (abuse limits), [`metrics`], [`clock`];
+//! [`run_cli`] is the `keybound-server` command line (its module is private:
+//! the flags are the binary's interface, not the library's).
 //! See `SECURITY.md` beside this crate for the reasons behind the defaults.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(clippy::exhaustive_structs, clippy::exhaustive_enums)]
 
 pub mod attestation;
-pub mod cli;
+mod cli;
 pub mod clock;
-pub mod conn;
 pub mod http;
 pub mod limit;
 pub mod metrics;
 pub mod store;
 pub mod token;
+
+pub use cli::run_cli;
 
 #[cfg(test)]
 mod fault_tests;

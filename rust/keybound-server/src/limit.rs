@@ -5,7 +5,7 @@
 //!
 //! # Rate limit
 //! `POST /v1/challenges` is limited per client address key
-//! ([`crate::conn::address_key`]: the IPv4 address, or the /64 of an IPv6
+//! ([`crate::http::conn::address_key`]: the IPv4 address, or the /64 of an IPv6
 //! address) by a GCRA keyed limiter (`governor`): [`DEFAULT_CHALLENGES_PER_SECOND`]
 //! sustained with bursts of [`DEFAULT_CHALLENGE_BURST`], by default. A request
 //! over the limit is answered 429 `rate_limited` with `Retry-After`, issues
@@ -21,7 +21,7 @@
 //! within one refill period (burst / rate seconds) plus [`SWEEP_EVERY`].
 //!
 //! # Client address
-//! The address is the TCP peer's (`ConnectInfo`, set by [`crate::conn`]).
+//! The address is the TCP peer's (`ConnectInfo`, set by [`crate::http::conn`]).
 //! Only when the peer is one of the configured trusted proxies
 //! (`--trusted-proxy`) is `X-Forwarded-For` read, right to left: the
 //! rightmost hop that is not itself a trusted proxy is the client. A
@@ -49,7 +49,7 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::conn::address_key;
+use crate::http::conn::address_key;
 use crate::http::ApiError;
 
 /// Default sustained challenge issuance per client address, per second.

@@ -70,10 +70,10 @@ fn capture() -> &'static Capture {
 async fn serve(state: AppState) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(crate::conn::serve(
+    tokio::spawn(crate::http::conn::serve(
         listener,
         app(state),
-        crate::conn::ConnectionLimits::default(),
+        crate::http::conn::ConnectionLimits::default(),
         std::future::pending(),
     ));
     addr

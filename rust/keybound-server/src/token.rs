@@ -30,6 +30,7 @@ use crate::store::{
 
 /// How the nonce claim is checked.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum NonceCheck {
     /// Consumed from the challenge store (the server's normal mode), which
     /// also records the (kid, jti), in the same atomic step: the replay

@@ -326,7 +326,7 @@ async fn spawn_server() -> (
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve_connections(listener, app(state), async {
+    let task = tokio::spawn(crate::http::serve(listener, app(state), async {
         let _ = stopped.await;
     }));
     (addr, stop, task)
@@ -344,9 +344,13 @@ async fn a_client_that_never_finishes_its_headers_is_dropped() {
     let mut rest = Vec::new();
     // The read ends (EOF, possibly after a 408) only because the server
     // closed the connection; paused time makes the wait instant.
-    let read = tokio::time::timeout(HEADER_READ_TIMEOUT * 3, slow.read_to_end(&mut rest)).await;
+    let read = tokio::time::timeout(
+        crate::http::conn::HEADER_READ_TIMEOUT * 3,
+        slow.read_to_end(&mut rest),
+    )
+    .await;
     assert!(read.is_ok(), "the server kept a header-dribbling client");
-    assert!(started.elapsed() >= HEADER_READ_TIMEOUT);
+    assert!(started.elapsed() >= crate::http::conn::HEADER_READ_TIMEOUT);
     let text = String::from_utf8_lossy(&rest);
     assert!(
         rest.is_empty() || text.starts_with("HTTP/1.1 408"),
@@ -381,7 +385,7 @@ fn the_per_address_connection_bound_is_a_positive_flag() {
     let parse = |extra: &[&str]| try_serve_args(extra).map(|s| s.max_connections_per_address);
     assert_eq!(
         parse(&[]).unwrap(),
-        crate::conn::MAX_CONNECTIONS_PER_ADDRESS as u32
+        crate::http::conn::MAX_CONNECTIONS_PER_ADDRESS as u32
     );
     assert_eq!(
         parse(&["--max-connections-per-address", "500"]).unwrap(),

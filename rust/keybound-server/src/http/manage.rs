@@ -39,6 +39,7 @@ impl core::fmt::Debug for OperatorSecret {
 /// Why a secret was not accepted.
 #[derive(Debug, thiserror::Error)]
 #[error("the operator secret must be at least {MIN_OPERATOR_SECRET_BYTES} bytes without control characters")]
+#[non_exhaustive]
 pub struct WeakSecret;
 
 fn digest(bytes: &[u8]) -> Zeroizing<[u8; 32]> {

@@ -138,6 +138,7 @@ pub trait ChallengeStore: Send + Sync + core::fmt::Debug {
 
 /// The outcome of [`ChallengeStore::consume_for_token`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TokenUse {
     /// The challenge was consumed and the (kid, jti) recorded.
     Accepted,
@@ -151,6 +152,7 @@ pub enum TokenUse {
 
 /// The outcome of [`ChallengeStore::consume`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Consumed {
     /// This call consumed the live challenge.
     Now,
@@ -184,6 +186,7 @@ pub trait ReplayStore: Send + Sync + core::fmt::Debug {
 
 /// The three stores a server needs.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Stores {
     /// Challenges.
     pub challenges: Arc<dyn ChallengeStore>,

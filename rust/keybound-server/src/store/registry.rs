@@ -40,6 +40,7 @@ pub fn is_valid_user_id(user_id: &str) -> bool {
 /// How a registered key was vouched for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum KeyAssurance {
     /// Attested, in the TEE.
     TrustedEnvironment,
@@ -78,6 +79,7 @@ impl KeyAssurance {
 /// What the attestation said about the app and device at registration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AttestationSummary {
     /// Package names of the AttestationApplicationId.
     pub packages: Vec<String>,
@@ -136,6 +138,7 @@ pub struct RegisteredKey {
 /// Why an attested key could not become a [`RegisteredKey`].
 #[derive(Debug, thiserror::Error)]
 #[error("attested key is not a usable P-256 key")]
+#[non_exhaustive]
 pub struct UnusableKey;
 
 impl RegisteredKey {
@@ -306,6 +309,7 @@ struct StoredKey {
 
 /// The outcome of [`KeyRegistry::register`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Registration {
     /// The kid was absent: the key is now registered.
     Registered,
@@ -315,6 +319,7 @@ pub enum Registration {
 
 /// The outcome of [`KeyRegistry::replace`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Replacement {
     /// The record now is the new one (it was absent, or replaced).
     Replaced,
@@ -324,6 +329,7 @@ pub enum Replacement {
 
 /// The outcome of [`KeyRegistry::revoke`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Revocation {
     /// Revoked now, or already revoked, at this time (Unix seconds).
     Revoked(i64),
