@@ -159,15 +159,11 @@ public final class KeyPolicy {
      * this one refusal is recognised, anything else stays a failure.
      */
     public static boolean isNoneEnrolled(Throwable failure) {
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+        return Causes.any(failure, t -> {
             String message = t.getMessage();
-            if (t instanceof IllegalStateException && message != null
+            return t instanceof IllegalStateException && message != null
                     && message.startsWith("At least one ")
-                    && message.contains(" must be enrolled to create keys requiring user authentication")) {
-                return true;
-            }
-        }
-        return false;
+                    && message.contains(" must be enrolled to create keys requiring user authentication");
+        });
     }
 }

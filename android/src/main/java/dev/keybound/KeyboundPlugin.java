@@ -12,6 +12,7 @@ import io.flutter.embedding.engine.plugins.activity.ActivityAware;
 import io.flutter.embedding.engine.plugins.activity.ActivityPluginBinding;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The Flutter plugin class: loads the Rust library (Dart's dlopen does not
@@ -141,47 +142,36 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
     @Override
     public void onAttachedToActivity(ActivityPluginBinding binding) {
         bind(binding.getActivity());
-        markActivity(STARTED);
+        markActivity(NativeBridge.Installation::activityStarted);
         apply(tracker.onAttached());
     }
 
     @Override
     public void onDetachedFromActivityForConfigChanges() {
         unbind();
-        markActivity(ROTATING);
+        markActivity(NativeBridge.Installation::activityRotating);
         apply(tracker.onDetachedForConfigChanges());
     }
 
     @Override
     public void onReattachedToActivityForConfigChanges(ActivityPluginBinding binding) {
         bind(binding.getActivity());
-        markActivity(STARTED);
+        markActivity(NativeBridge.Installation::activityStarted);
         apply(tracker.onReattached());
     }
 
     @Override
     public void onDetachedFromActivity() {
         unbind();
-        markActivity(STOPPED);
+        markActivity(NativeBridge.Installation::activityStopped);
         apply(tracker.onDetached());
     }
 
-    private static final int STOPPED = 0;
-    private static final int ROTATING = 1;
-    private static final int STARTED = 2;
-
-    /** Tells the bridge where this engine's Activity is, for routing prompts. */
-    private void markActivity(int state) {
+    /** Tells this engine's installation (if any) where its Activity is, for routing prompts. */
+    private void markActivity(Consumer<NativeBridge.Installation> state) {
         NativeBridge.Installation own = installation;
-        if (own == null) {
-            return;
-        }
-        if (state == STARTED) {
-            own.activityStarted();
-        } else if (state == ROTATING) {
-            own.activityRotating();
-        } else {
-            own.activityStopped();
+        if (own != null) {
+            state.accept(own);
         }
     }
 
@@ -240,7 +230,7 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
         @Override
         public void onActivityStarted(Activity a) {
             if (a == activity) {
-                markActivity(STARTED);
+                markActivity(NativeBridge.Installation::activityStarted);
                 apply(tracker.onForeground());
             }
         }
@@ -248,7 +238,7 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
         @Override
         public void onActivityResumed(Activity a) {
             if (a == activity) {
-                markActivity(STARTED);
+                markActivity(NativeBridge.Installation::activityStarted);
                 apply(tracker.onForeground());
             }
         }
@@ -263,7 +253,8 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
         public void onActivityStopped(Activity a) {
             if (a == activity) {
                 boolean rotating = a.isChangingConfigurations();
-                markActivity(rotating ? ROTATING : STOPPED);
+                markActivity(rotating ? NativeBridge.Installation::activityRotating
+                        : NativeBridge.Installation::activityStopped);
                 apply(tracker.onBackground(rotating));
             }
         }

@@ -460,15 +460,15 @@ public final class NativeBridge {
     }
 
     /** Whether {@code t} or a cause is a {@code UserNotAuthenticatedException}. */
-    static boolean isUserNotAuthenticated(Throwable t) {
-        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+    static boolean isUserNotAuthenticated(Throwable failure) {
+        return Causes.any(failure, t -> {
             for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
                 if (c.getName().equals(USER_NOT_AUTHENTICATED_EXCEPTION)) {
                     return true;
                 }
             }
-        }
-        return false;
+            return false;
+        });
     }
 
     private static String describe(Throwable t) {
