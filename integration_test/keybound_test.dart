@@ -15,6 +15,8 @@ import 'dart:typed_data';
 import 'package:flutter_test/flutter_test.dart';
 import 'package:integration_test/integration_test.dart';
 import 'package:keybound/keybound.dart';
+// ignore: implementation_imports
+import 'package:keybound/src/runtime.dart' show platformChannel;
 
 import 'jws.dart';
 
@@ -280,6 +282,14 @@ void main() {
       isA<BiometricException>()
           .having((e) => e.code, 'code', BiometricErrorCode.userCanceled),
     );
+  });
+
+  testWidgets('the plugin\'s platform channel says nothing is unavailable '
+      'when the library loaded', (tester) async {
+    await Biometric.status();
+    // The channel Dart asks only after a failed load (PlatformChannel.java):
+    // with the library loaded, its answer is null and Rust answers the rest.
+    expect(await platformChannel.invokeMethod<Object?>('unavailable'), isNull);
   });
 
   testWidgets('cancel() with nothing pending does nothing', (tester) async {

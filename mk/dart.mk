@@ -5,8 +5,8 @@
 # under .tools/ when the system Python is externally managed.
 DART_PYTHON ?= $(if $(wildcard .tools/dart-venv/bin/python),.tools/dart-venv/bin/python,python3)
 
-.PHONY: check-dart check-dart-parse check-dart-parity check-dart-selftest check-dart-loader
-check-dart: check-dart-parse check-dart-parity check-dart-selftest check-dart-loader
+.PHONY: check-dart check-dart-parse check-dart-parity check-dart-selftest check-dart-loader check-dart-channel
+check-dart: check-dart-parse check-dart-parity check-dart-selftest check-dart-loader check-dart-channel
 
 check-dart-parse:
 	$(DART_PYTHON) tools/dart/parse_check.py
@@ -22,5 +22,11 @@ check-dart-selftest:
 check-dart-loader:
 	python3 tools/dart/loader_check.py --self-test
 	python3 tools/dart/loader_check.py
+
+# The Dart end of the Android plugin's platform channel (asked when the
+# native library did not load) uses the Java end's names.
+check-dart-channel:
+	python3 tools/dart/channel_check.py --self-test
+	python3 tools/dart/channel_check.py
 
 TEST_TARGETS += check-dart

@@ -1,3 +1,5 @@
+import 'package:flutter/services.dart'
+    show MethodChannel, MissingPluginException, PlatformException;
 import 'package:flutter_rust_bridge/flutter_rust_bridge.dart'
     show loadExternalLibrary;
 import 'package:flutter_rust_bridge/flutter_rust_bridge_for_generated.dart'
@@ -44,18 +46,48 @@ Future<void> ensureInitialized() {
   if (RustLib.instance.initialized) {
     return _initialization = Future<void>.value();
   }
-  final started = _initialize().catchError((Object error, StackTrace stack) {
-    _initialization = null;
-    Error.throwWithStackTrace(
-      BiometricException(
-        code: BiometricErrorCode.platformError,
-        message: 'the keybound native library (libkeybound) did not load: '
-            '$error',
-      ),
-      stack,
-    );
-  });
+  final started = _initialize().catchError(
+    (Object error, StackTrace stack) async {
+      _initialization = null;
+      Error.throwWithStackTrace(await _unavailable(error), stack);
+    },
+  );
   return _initialization = started;
+}
+
+/// The Android plugin's own channel (`PlatformChannel.java`): with no
+/// native library, Rust cannot say why keybound is unavailable, so the Java
+/// side does. tools/dart/channel_check.py keeps these names equal to Java's.
+const MethodChannel platformChannel = MethodChannel('dev.keybound/platform');
+
+/// The exception every call reports when the native library did not load:
+/// `unsupported` when the Android plugin says the device is below keybound's
+/// minimum API level (no library could help there), else `platformError`
+/// naming the library and the loader's reason (with the Java side's reason
+/// when it has one). Off Android there is no plugin to ask.
+Future<BiometricException> _unavailable(Object loadError) async {
+  Object? answer;
+  try {
+    answer = await platformChannel.invokeMethod<Object?>('unavailable');
+  } on MissingPluginException {
+    answer = null;
+  } on PlatformException {
+    answer = null;
+  }
+  final why = answer is Map ? answer : const <Object?, Object?>{};
+  final code = why['code'];
+  final message = why['message'];
+  if (code == 'unsupported' && message is String) {
+    return BiometricException(
+      code: BiometricErrorCode.unsupported,
+      message: message,
+    );
+  }
+  return BiometricException(
+    code: BiometricErrorCode.platformError,
+    message: 'the keybound native library (libkeybound) did not load: '
+        '$loadError${message is String ? ' ($message)' : ''}',
+  );
 }
 
 /// Loads the library from [loaderConfig] and initialises [RustLib] with it.

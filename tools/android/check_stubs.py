@@ -394,8 +394,19 @@ def read_flutter_sigs(path: Path):
             words = line.split()
             kind, name = words[0], words[1]
             sup = words[words.index("extends") + 1] if "extends" in words else None
-            current = {"kind": kind, "super": sup, "complete": "complete" in words, "methods": set()}
+            current = {"kind": kind, "super": sup, "complete": "complete" in words, "methods": set(),
+                       "ctors": set(), "fields": set()}
             types[name] = current
+            continue
+        if current is None:
+            raise SystemExit(f"{path.name}: a member before any type: {line!r}")
+        c = re.match(r"^\s+new\((.*)\)$", line)
+        if c:
+            current["ctors"].add(tuple(p.strip() for p in c.group(1).split(",") if p.strip()))
+            continue
+        f = re.match(r"^\s+field (static )?(\S+) (\w+)$", line)
+        if f:
+            current["fields"].add((bool(f.group(1)), f.group(3), f.group(2)))
             continue
         m = re.match(r"^\s+(static )?(\S+) (\w+)\((.*)\)$", line)
         if not m or current is None:
@@ -471,8 +482,14 @@ def check_flutter_class(stub: StubClass, sigs: dict, errors: list):
     if ref["complete"]:
         for sig in sorted(ref["methods"] - declared):
             errors.append(f"{stub.name}: stub lacks {fmt(*sig)} (keybound implements this interface)")
-    if stub.ctors:
-        errors.append(f"{stub.name}: stub has public constructors; keybound never constructs embedding types")
+    for params in stub.ctors:
+        if tuple(params) not in ref["ctors"]:
+            real = "; ".join("new(" + ", ".join(c) + ")" for c in sorted(ref["ctors"])) or "none listed"
+            errors.append(f"{stub.name}: constructor ({', '.join(params)}) is not in the embedding (real: {real})")
+    for static, name, typ in stub.fields:
+        if (static, name, typ) not in ref["fields"]:
+            errors.append(f"{stub.name}.{name}: stub field {'static ' if static else ''}{typ} is not in the "
+                          f"embedding (real: {sorted(ref['fields']) or 'none listed'})")
 
 
 def used_classes(main_dir: Path, stubs_jar: Path, main_src: Path) -> set:

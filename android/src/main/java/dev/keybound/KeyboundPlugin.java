@@ -10,6 +10,7 @@ import android.util.Log;
 import io.flutter.embedding.engine.plugins.FlutterPlugin;
 import io.flutter.embedding.engine.plugins.activity.ActivityAware;
 import io.flutter.embedding.engine.plugins.activity.ActivityPluginBinding;
+import io.flutter.plugin.common.MethodChannel;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -39,10 +40,10 @@ import java.util.function.Consumer;
  * the app: the generated plugin registrant does not catch an {@code Error}.
  * The plugin logs the reason once per process and attaches without
  * installing the adapters. Every keybound call reaches Java only through
- * Rust (flutter_rust_bridge, then JNI), and this Java side has no channel of
- * its own to Dart, so with no library there is nothing here that could
- * answer a call: how the Dart side reports a library that did not load is
- * decided there, not here.
+ * Rust (flutter_rust_bridge, then JNI), so with no library the Dart side's
+ * own load fails too; it then asks this plugin's {@link PlatformChannel}
+ * why, and reports {@code unsupported} below API 28, else
+ * {@code platformError} with the reason.
  */
 public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
     /** {@code libkeybound.so}, built from {@code rust/keybound}. */
@@ -79,6 +80,8 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
     private Activity activity;
     /** This engine's installation; null when not attached or the library did not load. */
     private NativeBridge.Installation installation;
+    /** This engine's {@link PlatformChannel}; null when not attached. */
+    private MethodChannel channel;
 
     /** Instantiated by Flutter's generated plugin registrant. */
     public KeyboundPlugin() {
@@ -92,19 +95,25 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
     @Override
     public void onAttachedToEngine(FlutterPluginBinding binding) {
         Context application = binding.getApplicationContext();
+        AndroidDeviceInfo device = new AndroidDeviceInfo(application);
+        String loadError = null;
         try {
             nativeLibrary.load();
             nativeLibrary.init(application);
         } catch (UnsatisfiedLinkError e) {
+            loadError = String.valueOf(e.getMessage());
             if (LOAD_FAILURE_LOGGED.compareAndSet(false, true)) {
                 Log.e(TAG, "the native library lib" + LIBRARY + ".so did not load; keybound is unavailable: "
-                        + e.getMessage());
+                        + loadError);
             }
+        }
+        channel = new MethodChannel(binding.getBinaryMessenger(), PlatformChannel.NAME);
+        channel.setMethodCallHandler(new PlatformChannel(device.apiLevel(), loadError));
+        if (loadError != null) {
             return;
         }
         Handler mainHandler = new Handler(Looper.getMainLooper());
         Executor mainThread = mainHandler::post;
-        AndroidDeviceInfo device = new AndroidDeviceInfo(application);
         String unsupported = ApiLevels.unsupportedReason(device.apiLevel());
         if (unsupported != null) {
             // Still installed: Rust reads the API level and reports `unsupported` to Dart.
@@ -131,10 +140,15 @@ public final class KeyboundPlugin implements FlutterPlugin, ActivityAware {
     @Override
     public void onDetachedFromEngine(FlutterPluginBinding binding) {
         unbind();
-        NativeBridge.Installation own = installation;
-        installation = null;
+        MethodChannel own = channel;
+        channel = null;
         if (own != null) {
-            own.uninstall();
+            own.setMethodCallHandler(null);
+        }
+        NativeBridge.Installation installed = installation;
+        installation = null;
+        if (installed != null) {
+            installed.uninstall();
         }
         prompter = null;
     }

@@ -16,5 +16,9 @@ public interface FlutterPlugin {
         public android.content.Context getApplicationContext() {
             throw new RuntimeException("Stub!");
         }
+
+        public io.flutter.plugin.common.BinaryMessenger getBinaryMessenger() {
+            throw new RuntimeException("Stub!");
+        }
     }
 }
