@@ -12,7 +12,8 @@ It fails when:
   * it does not read the `'<KEY_CODE>'` and `'<KEY_MESSAGE>'` keys;
   * it does not compare the code with `'<CODE_UNSUPPORTED>'` and answer
     `BiometricErrorCode.unsupported`;
-  * a code the Java side sends is not a `BiometricErrorCode` value.
+  * a code the Java side sends is not a `BiometricErrorCode` value;
+  * the `platformError` it raises does not say the library did not load.
 
 Usage: channel_check.py [--root DIR] [--self-test]. Ends with
 `N passed, N failed`.
@@ -60,6 +61,9 @@ def check(root: Path) -> list[tuple[str, str | None]]:
     rule(f"'{java['CODE_UNSUPPORTED']}' becomes BiometricErrorCode.unsupported",
          rf"==\s*{q(java['CODE_UNSUPPORTED'])}[\s\S]*?BiometricErrorCode\.unsupported\b",
          f"no comparison with '{java['CODE_UNSUPPORTED']}' followed by BiometricErrorCode.unsupported")
+    rule("the platformError says the native library did not load",
+         r"BiometricErrorCode\.platformError\s*,\s*message\s*:\s*'[^']*native library[^']*did not load",
+         "no BiometricErrorCode.platformError whose message says 'native library ... did not load'")
     enum = ENUM_RE.search(strip_comments((root / EXCEPTION).read_text()))
     values = set(re.findall(r"\b([a-z]\w*)\b", enum.group(1))) if enum else set()
     for code in ("CODE_UNSUPPORTED", "CODE_PLATFORM_ERROR"):
@@ -83,7 +87,8 @@ Future<BiometricException> f() async {
   if (why['code'] == 'unsupported' && why['message'] is String) {
     return BiometricException(code: BiometricErrorCode.unsupported, message: why['message']);
   }
-  return BiometricException(code: BiometricErrorCode.platformError, message: '');
+  return BiometricException(code: BiometricErrorCode.platformError,
+      message: 'the keybound native library (libkeybound) did not load: $e');
 }
 """
 GOOD_ENUM = "enum BiometricErrorCode {\n  /** x */\n  unsupported,\n  platformError,\n  internal,\n}\n"
@@ -106,6 +111,8 @@ SELF_TESTS = [
      GOOD_DART.replace("BiometricErrorCode.unsupported", "BiometricErrorCode.internal"), GOOD_ENUM, False),
     ("a Java code Dart does not have fails", GOOD_JAVA.replace('"platformError"', '"platform_error"'),
      GOOD_DART, GOOD_ENUM, False),
+    ("a platformError that does not say why fails", GOOD_JAVA,
+     GOOD_DART.replace("did not load", "failed"), GOOD_ENUM, False),
     ("a Java side without a name fails", GOOD_JAVA.replace('KEY_MESSAGE = "message"', 'TEXT = "message"'),
      GOOD_DART, GOOD_ENUM, False),
 ]
