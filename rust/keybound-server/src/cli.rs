@@ -19,7 +19,7 @@ use crate::attestation::chain::{parse_chain, read_chain, ChainVerifier, TrustRoo
 use crate::attestation::key_description::KeyDescription;
 use crate::attestation::{KeyPolicy, RevocationList};
 use crate::clock::{Clock, FixedClock, SystemClock};
-use crate::http::manage::OperatorSecret;
+use crate::http::OperatorSecret;
 use crate::http::{app, AppState, ServerConfig};
 use crate::store::memory::{MemoryKeyRegistry, MemoryReplayStore};
 use crate::store::postgres::PgKeyRegistry;

@@ -9,9 +9,14 @@
 //! | `POST /v1/keys` | 201 `{"kid","userId","securityLevel"}` | 400, 401, 403, 409, 413, 415, 422, 503 |
 //! | `POST /v1/tokens/verify` | 200 `{"valid":true,"kid","userId","claims"}` | 400, 401, 413, 415, 503 |
 //! | `GET /metrics` | 200 Prometheus text ([`crate::metrics`]) | |
+//! | `GET /openapi.json` | 200 the OpenAPI 3.1 document ([`openapi_document`], `docs/openapi.json`) | |
 //!
 //! and, with an operator secret configured, the registry routes of
-//! [`manage`] (`GET /v1/users/{userId}/keys`, `DELETE /v1/keys/{kid}`).
+//! the operator (`GET /v1/users/{userId}/keys`, `DELETE /v1/keys/{kid}`,
+//! behind [`OperatorSecret`]).
+//! Response bodies are the typed structs of `body`; every route, status and
+//! field is in the document [`openapi_document`] builds, and the tests hold every
+//! response to it.
 //!
 //! Before any handler runs, a request whose declared `Content-Length`
 //! exceeds [`MAX_BODY_BYTES`] is answered 413 `body_too_large` at once
@@ -38,30 +43,21 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use base64::Engine as _;
-use keybound_protocol::{Jwk, TokenError, MAX_TOKEN_BYTES};
-use serde::Deserialize;
-use serde_json::json;
+use keybound_protocol::TokenError;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::attestation::chain::{MAX_CERT_LEN, MAX_CHAIN_LEN};
-use crate::attestation::policy::{verify_attestation, AttestationError};
+use crate::attestation::policy::AttestationError;
 use crate::attestation::{ChainVerifier, KeyPolicy};
 use crate::clock::Clock;
 use crate::limit::ChallengeLimiter;
 use crate::metrics::{Metrics, RateLimitedMark};
-use crate::store::{
-    is_valid_user_id, Challenge, ChallengeStore, Consumed, KeyRegistry, RegisteredKey,
-    Registration, Replacement, StoreError, Stores,
-};
+use crate::store::{ChallengeStore, KeyRegistry, StoreError, Stores};
 use crate::token::{NonceCheck, TokenVerifier};
 
 /// Largest request body accepted, in bytes (a 10-certificate chain of
@@ -140,7 +136,7 @@ pub struct AppState {
     chains: Arc<ChainVerifier>,
     clock: Arc<dyn Clock>,
     allow_unattested: bool,
-    operator: Option<Arc<manage::OperatorSecret>>,
+    operator: Option<Arc<OperatorSecret>>,
     probes: Vec<(&'static str, Arc<dyn KeyRegistry>)>,
     challenge_limiter: Arc<ChallengeLimiter>,
     metrics: Arc<Metrics>,
@@ -190,9 +186,9 @@ impl AppState {
         self
     }
 
-    /// Turns on the operator's registry routes ([`manage`]), which then
+    /// Turns on the operator's registry routes (`GET /v1/users/{userId}/keys`, `DELETE /v1/keys/{kid}`), which then
     /// require `Authorization: Bearer <secret>`.
-    pub fn with_operator_secret(mut self, secret: manage::OperatorSecret) -> Self {
+    pub fn with_operator_secret(mut self, secret: OperatorSecret) -> Self {
         self.operator = Some(Arc::new(secret));
         self
     }
@@ -218,31 +214,19 @@ impl AppState {
     }
 }
 
-/// The router with its limits.
+/// The router with its limits: the routes of the OpenAPI document ([`openapi_document`]) (the registry
+/// routes only with an operator secret; off, they answer 404).
 pub fn app(state: AppState) -> Router {
     let challenge_limit = axum::middleware::from_fn_with_state(
         state.challenge_limiter.clone(),
         crate::limit::limit_challenges,
     );
     let track = axum::middleware::from_fn_with_state(state.metrics.clone(), crate::metrics::track);
-    let mut router = Router::new()
-        .route("/", get(health))
-        .route("/healthz", get(health))
-        .route("/readyz", get(manage::ready))
-        .route(
-            "/v1/challenges",
-            post(create_challenge).route_layer(challenge_limit),
-        )
-        .route("/v1/keys", post(register_key))
-        .route("/v1/tokens/verify", post(verify_token))
-        .route("/metrics", get(crate::metrics::serve));
-    if state.operator.is_some() {
-        // Off (404) unless an operator secret is configured.
-        router = router
-            .route("/v1/users/{user_id}/keys", get(manage::list_user_keys))
-            .route("/v1/keys/{kid}", delete(manage::revoke_key));
-    }
-    router
+    let (router, _) = openapi::routes(state.operator.is_some(), |challenges| {
+        challenges.route_layer(challenge_limit)
+    })
+    .split_for_parts();
+    let router = router
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(check_body_headers))
         .layer(TimeoutLayer::with_status_code(
@@ -250,8 +234,11 @@ pub fn app(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         // Outermost: counts the 408, 413 and 415 of the layers above too.
-        .layer(track)
-        .with_state(state)
+        .layer(track);
+    // Tests: every response must be one the OpenAPI document lists.
+    #[cfg(test)]
+    let router = router.layer(axum::middleware::from_fn(openapi::conformance::check));
+    router.with_state(state)
 }
 
 /// Every error a handler returns.
@@ -338,60 +325,63 @@ impl From<BytesRejection> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let code = self.code();
+        let plain = body::Error::code(code);
         let (status, body) = match &self {
             Self::Token(TokenError::StoreUnavailable) => (
                 StatusCode::SERVICE_UNAVAILABLE,
-                json!({"valid": false, "error": code}),
+                body::Error {
+                    valid: Some(false),
+                    ..plain
+                },
             ),
             Self::Token(_) => (
                 StatusCode::UNAUTHORIZED,
-                json!({"valid": false, "error": code}),
+                body::Error {
+                    valid: Some(false),
+                    ..plain
+                },
             ),
             Self::MalformedRequest | Self::MissingUserId | Self::InvalidUserId => {
-                (StatusCode::BAD_REQUEST, json!({"error": code}))
+                (StatusCode::BAD_REQUEST, plain)
             }
-            Self::KeyExists | Self::Downgrade => (StatusCode::CONFLICT, json!({"error": code})),
-            Self::KeyNotFound => (StatusCode::NOT_FOUND, json!({"error": code})),
+            Self::KeyExists | Self::Downgrade => (StatusCode::CONFLICT, plain),
+            Self::KeyNotFound => (StatusCode::NOT_FOUND, plain),
             Self::Unauthorized => {
                 return (
                     StatusCode::UNAUTHORIZED,
                     [(axum::http::header::WWW_AUTHENTICATE, "Bearer")],
-                    Json(json!({"error": code})),
+                    Json(plain),
                 )
                     .into_response()
             }
-            Self::BodyTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, json!({"error": code})),
-            Self::UnsupportedMediaType => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({"error": code}))
-            }
-            Self::UnattestedNotAllowed => (StatusCode::FORBIDDEN, json!({"error": code})),
-            Self::InvalidJwk | Self::NonceMismatch => {
-                (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": code}))
-            }
+            Self::BodyTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, plain),
+            Self::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, plain),
+            Self::UnattestedNotAllowed => (StatusCode::FORBIDDEN, plain),
+            Self::InvalidJwk | Self::NonceMismatch => (StatusCode::UNPROCESSABLE_ENTITY, plain),
             Self::Attestation(AttestationError::Policy(v)) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                json!({"error": code, "violations": v.iter().map(|x| x.code()).collect::<Vec<_>>()}),
+                body::Error {
+                    violations: Some(v.iter().map(|x| x.code()).collect()),
+                    ..plain
+                },
             ),
-            Self::Attestation(_) => (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": code})),
+            Self::Attestation(_) => (StatusCode::UNPROCESSABLE_ENTITY, plain),
             Self::RateLimited { retry_after_secs } => {
-                let mut resp =
-                    (StatusCode::TOO_MANY_REQUESTS, Json(json!({"error": code}))).into_response();
+                let mut resp = (StatusCode::TOO_MANY_REQUESTS, Json(plain)).into_response();
                 resp.headers_mut()
                     .insert(header::RETRY_AFTER, (*retry_after_secs).max(1).into());
                 resp.extensions_mut().insert(RateLimitedMark);
                 return resp;
             }
             // A full in-memory store logs that itself, at most once per interval.
-            Self::Store(StoreError::Full) => {
-                (StatusCode::SERVICE_UNAVAILABLE, json!({"error": code}))
-            }
+            Self::Store(StoreError::Full) => (StatusCode::SERVICE_UNAVAILABLE, plain),
             Self::Store(e) => {
                 tracing::error!(error = %e, "store unavailable");
-                (StatusCode::SERVICE_UNAVAILABLE, json!({"error": code}))
+                (StatusCode::SERVICE_UNAVAILABLE, plain)
             }
             Self::Internal(what) => {
                 tracing::error!(what, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, json!({"error": code}))
+                (StatusCode::INTERNAL_SERVER_ERROR, plain)
             }
         };
         (status, Json(body)).into_response()
@@ -440,248 +430,14 @@ async fn check_body_headers(req: Request, next: Next) -> Response {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|_| ApiError::MalformedRequest)
-}
-
-async fn health() -> Json<serde_json::Value> {
-    Json(json!({"status": "ok"}))
-}
-
-async fn create_challenge(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let now = state.clock.now_unix();
-    let challenge =
-        Challenge::generate(now, state.config.challenge_ttl_secs).map_err(ApiError::Store)?;
-    state
-        .metrics
-        .time("challenge_insert", state.challenges.insert(&challenge, now))
-        .await
-        .map_err(ApiError::Store)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"nonce": challenge.nonce(), "expiresAt": challenge.expires_at()})),
-    )
-        .into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RegisterRequest {
-    nonce: String,
-    /// The account the app's backend vouches for.
-    #[serde(rename = "userId")]
-    user_id: Option<String>,
-    /// Replace an existing record (operator only).
-    #[serde(default)]
-    replace: bool,
-    #[serde(rename = "attestationChain")]
-    attestation_chain: Option<Vec<String>>,
-    jwk: Option<serde_json::Value>,
-}
-
-fn decode_cert_b64(s: &str) -> Result<Vec<u8>, ApiError> {
-    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
-    // Size before decoding.
-    if s.len() > MAX_CERT_LEN.div_ceil(3) * 4 {
-        return Err(ApiError::Attestation(AttestationError::Chain(
-            crate::attestation::ChainError::CertTooLarge { index: 0 },
-        )));
-    }
-    STANDARD
-        .decode(s)
-        .or_else(|_| STANDARD_NO_PAD.decode(s))
-        .map_err(|_| ApiError::MalformedRequest)
-}
-
-async fn register_key(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let req: RegisterRequest = parse(&body?)?;
-    if req.nonce.is_empty() || req.nonce.len() > keybound_protocol::MAX_NONCE_CHARS {
-        return Err(ApiError::MalformedRequest);
-    }
-    let user_id = req.user_id.ok_or(ApiError::MissingUserId)?;
-    if !is_valid_user_id(&user_id) {
-        return Err(ApiError::InvalidUserId);
-    }
-    if req.replace {
-        manage::authorize(&state, &headers)?;
-    }
-    let now = state.clock.now_unix();
-    let key = match (req.attestation_chain, req.jwk) {
-        (Some(chain), None) => {
-            if chain.is_empty() {
-                return Err(ApiError::MalformedRequest);
-            }
-            if chain.len() > MAX_CHAIN_LEN {
-                return Err(ApiError::Attestation(AttestationError::Chain(
-                    crate::attestation::ChainError::TooLong,
-                )));
-            }
-            let ders = chain
-                .iter()
-                .map(|c| decode_cert_b64(c))
-                .collect::<Result<Vec<_>, _>>()?;
-            // The attestation challenge is the nonce's UTF-8 bytes.
-            let policy = state.config.policy(req.nonce.as_bytes());
-            // RSA-4096 and ECDSA verifications are CPU work: off the async threads.
-            let chains = state.chains.clone();
-            let verified = tokio::task::spawn_blocking(move || {
-                verify_attestation(&chains, &policy, &ders, now)
-            })
-            .await
-            .map_err(|_| ApiError::Internal("attestation task failed"))?
-            .map_err(ApiError::Attestation)?;
-            RegisteredKey::from_attestation(&verified, now)
-                .map_err(|_| ApiError::Internal("attested key not convertible to a JWK"))?
-        }
-        (None, Some(jwk)) => {
-            if !state.allow_unattested {
-                return Err(ApiError::UnattestedNotAllowed);
-            }
-            let jwk = Jwk::from_json(&jwk.to_string()).map_err(|_| ApiError::InvalidJwk)?;
-            tracing::warn!("registering an UNATTESTED key (--allow-unattested)");
-            RegisteredKey::dangerous_unattested(jwk, now)
-        }
-        _ => return Err(ApiError::MalformedRequest),
-    };
-    let key = key.for_user(user_id);
-    // A kid is registered once: refuse before using up the challenge (a
-    // refused request changes nothing). The store's insert-if-absent below
-    // settles a race between two registrations of one kid.
-    let existing = state
-        .metrics
-        .time("key_get", state.keys.get(key.kid()))
-        .await
-        .map_err(ApiError::Store)?;
-    match (&existing, req.replace) {
-        (Some(_), false) => return Err(ApiError::KeyExists),
-        (Some(old), true) if old.assurance().is_attested() && !key.assurance().is_attested() => {
-            return Err(ApiError::Downgrade)
-        }
-        _ => {}
-    }
-    // Only a key that passed is allowed to use up the challenge.
-    let consumer = format!("registration:{}", key.kid());
-    let consumed = state
-        .metrics
-        .time(
-            "challenge_consume",
-            state.challenges.consume(&req.nonce, &consumer, now),
-        )
-        .await
-        .map_err(ApiError::Store)?;
-    if consumed != Consumed::Now {
-        return Err(ApiError::NonceMismatch);
-    }
-    if req.replace {
-        match state
-            .metrics
-            .time("key_replace", state.keys.replace(&key))
-            .await
-            .map_err(ApiError::Store)?
-        {
-            Replacement::Replaced => {}
-            Replacement::Downgrade => return Err(ApiError::Downgrade),
-        }
-    } else {
-        match state
-            .metrics
-            .time("key_register", state.keys.register(&key))
-            .await
-            .map_err(ApiError::Store)?
-        {
-            Registration::Registered => {}
-            Registration::AlreadyRegistered => return Err(ApiError::KeyExists),
-        }
-    }
-    state.metrics.registration(key.assurance().as_str());
-    tracing::info!(
-        kid = key.kid(),
-        level = key.assurance().as_str(),
-        replaced = req.replace,
-        "key registered"
-    );
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "kid": key.kid(),
-            "userId": key.user_id(),
-            "securityLevel": key.assurance().as_str(),
-        })),
-    )
-        .into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct VerifyRequest {
-    token: String,
-    txn: Option<String>,
-}
-
-async fn verify_token(
-    State(state): State<AppState>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let result = verify_token_inner(&state, body).await;
-    state.metrics.verification(match &result {
-        Ok(_) => "ok",
-        Err(e) => e.code(),
-    });
-    result
-}
-
-async fn verify_token_inner(
-    state: &AppState,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let body = body?;
-    // A token is at most 4 KiB: refuse anything much larger before parsing.
-    if body.len() > MAX_TOKEN_BYTES * 2 + 1024 {
-        return Err(ApiError::Token(TokenError::TooLarge));
-    }
-    let req: VerifyRequest = parse(&body)?;
-    // The verification's store work (key lookup, nonce and jti) is timed as one.
-    let accepted = state
-        .metrics
-        .time(
-            "token_verify",
-            state.tokens.verify(&req.token, req.txn.as_deref()),
-        )
-        .await
-        .map_err(ApiError::Token)?;
-    let claims = serde_json::to_value(accepted.token().claims())
-        .map_err(|_| ApiError::Internal("claims not serializable"))?;
-    // Bookkeeping only: the token is accepted whether or not this is noted.
-    if let Err(e) = state
-        .metrics
-        .time(
-            "key_touch",
-            state
-                .keys
-                .touch(accepted.token().kid(), state.clock.now_unix()),
-        )
-        .await
-    {
-        tracing::warn!(error = %e, "could not note the key's last use");
-    }
-    Ok((
-        StatusCode::OK,
-        Json(json!({
-            "valid": true,
-            "kid": accepted.token().kid(),
-            "userId": accepted.key().user_id(),
-            "claims": claims,
-        })),
-    )
-        .into_response())
-}
-
+mod body;
 pub mod conn;
-pub mod manage;
+mod handlers;
+mod manage;
+mod openapi;
+
+pub use manage::{OperatorSecret, WeakSecret, MIN_OPERATOR_SECRET_BYTES};
+pub use openapi::document as openapi_document;
 
 /// Serves `app` on `listener` until `shutdown` completes, within the
 /// default [`conn::ConnectionLimits`]: see [`conn`] (header-read and

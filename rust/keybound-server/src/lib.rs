@@ -31,6 +31,8 @@ mod log_hygiene_tests;
 #[cfg(test)]
 pub(crate) mod testdata;
 #[cfg(test)]
+pub(crate) mod testdown;
+#[cfg(test)]
 pub(crate) mod testkeys;
 #[cfg(test)]
 pub(crate) mod testpg;

@@ -15,12 +15,11 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
-use super::{ApiError, AppState};
-use crate::store::{is_valid_user_id, RegisteredKey, Revocation};
+use super::{body, ApiError, AppState};
+use crate::store::{is_valid_user_id, Revocation};
 
 /// Shortest accepted operator secret, in bytes.
 pub const MIN_OPERATOR_SECRET_BYTES: usize = 16;
@@ -87,22 +86,12 @@ pub(super) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Api
 }
 
 /// The JSON of a record for the operator.
-pub(super) fn key_json(key: &RegisteredKey) -> Value {
-    let jwk: Value = serde_json::from_str(&key.jwk().to_json()).unwrap_or(Value::Null);
-    json!({
-        "kid": key.kid(),
-        "userId": key.user_id(),
-        "securityLevel": key.assurance().as_str(),
-        "publicKey": jwk,
-        "attestation": key.attestation(),
-        "createdAt": key.registered_at(),
-        "lastUsedAt": key.last_used_at(),
-        "revokedAt": key.revoked_at(),
-    })
-}
-
-/// `GET /readyz`: every store answers (each probe is bounded by its
-/// store's timeout; there are one or two).
+/// `GET /readyz`: every store answers.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses(
+        (status = 200, description = "Every store answers (`ready`)", body = body::Status),
+        (status = 503, description = "A store does not answer", body = body::NotReady),
+    ))]
 pub(super) async fn ready(State(state): State<AppState>) -> Response {
     let mut failing = Vec::new();
     for (name, store) in &state.probes {
@@ -112,16 +101,29 @@ pub(super) async fn ready(State(state): State<AppState>) -> Response {
         }
     }
     if failing.is_empty() {
-        (StatusCode::OK, Json(json!({"status": "ready"}))).into_response()
+        (StatusCode::OK, Json(body::Status { status: "ready" })).into_response()
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "unavailable", "failing": failing})),
+            Json(body::NotReady {
+                status: "unavailable",
+                failing,
+            }),
         )
             .into_response()
     }
 }
 
+/// `GET /v1/users/{userId}/keys` (operator).
+#[utoipa::path(get, path = "/v1/users/{userId}/keys", tag = "operator",
+    params(("userId" = String, Path, description = "The account")),
+    security(("operator" = [])),
+    responses(
+        (status = 200, description = "The user's keys, revoked ones included", body = body::UserKeys<'static>),
+        (status = 400, description = "`invalid_user_id`", body = body::Error),
+        (status = 401, description = "`unauthorized`: no or a wrong operator secret", body = body::Error),
+        (status = 503, description = "`store_unavailable`", body = body::Error),
+    ))]
 pub(super) async fn list_user_keys(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -138,11 +140,24 @@ pub(super) async fn list_user_keys(
         .map_err(ApiError::Store)?;
     Ok((
         StatusCode::OK,
-        Json(json!({"userId": user_id, "keys": keys.iter().map(key_json).collect::<Vec<_>>()})),
+        Json(body::UserKeys {
+            user_id: &user_id,
+            keys: keys.iter().map(body::KeyRecord::of).collect(),
+        }),
     )
         .into_response())
 }
 
+#[utoipa::path(delete, path = "/v1/keys/{kid}", tag = "operator",
+    params(("kid" = String, Path, description = "The key's id")),
+    security(("operator" = [])),
+    responses(
+        (status = 200, description = "Revoked: its tokens are `unknown_key` from now on, on every node",
+            body = body::KeyRevoked<'static>),
+        (status = 401, description = "`unauthorized`: no or a wrong operator secret", body = body::Error),
+        (status = 404, description = "`unknown_key`", body = body::Error),
+        (status = 503, description = "`store_unavailable`", body = body::Error),
+    ))]
 pub(super) async fn revoke_key(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -163,7 +178,14 @@ pub(super) async fn revoke_key(
         Revocation::Unknown => Err(ApiError::KeyNotFound),
         Revocation::Revoked(at) => {
             tracing::info!(kid, "key revoked by the operator");
-            Ok((StatusCode::OK, Json(json!({"kid": kid, "revokedAt": at}))).into_response())
+            Ok((
+                StatusCode::OK,
+                Json(body::KeyRevoked {
+                    kid: &kid,
+                    revoked_at: at,
+                }),
+            )
+                .into_response())
         }
     }
 }

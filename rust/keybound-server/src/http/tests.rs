@@ -10,10 +10,12 @@ use tower::ServiceExt as _;
 
 use super::*;
 use crate::attestation::chain::TrustRoots;
+use crate::attestation::chain::{MAX_CERT_LEN, MAX_CHAIN_LEN};
 use crate::attestation::testgen::{int, synthetic_chain, KdSpec, SyntheticChain, SYNTH_INSIDE};
 use crate::clock::FixedClock;
 use crate::store::memory;
 use crate::store::redis::RedisStore;
+use crate::store::{Challenge, RegisteredKey};
 use crate::testkeys::{claims, DeviceKey};
 use crate::testredis::RedisServer;
 

@@ -77,7 +77,9 @@ impl KeyAssurance {
 }
 
 /// What the attestation said about the app and device at registration.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttestationSummary {

@@ -1,13 +1,12 @@
 use std::sync::Arc;
 
-use async_trait::async_trait;
-use keybound_protocol::{txn_hash, TokenError, VerifiedToken};
+use keybound_protocol::{txn_hash, TokenError};
 use serde_json::json;
 
 use super::*;
 use crate::clock::FixedClock;
 use crate::store::memory::{MemoryChallengeStore, MemoryKeyRegistry, MemoryReplayStore};
-use crate::store::{Challenge, RegisteredKey, Registration, Replacement, Revocation};
+use crate::store::{Challenge, RegisteredKey};
 use crate::testkeys::{claims, jti, DeviceKey};
 
 const AUD: &str = "https://bank.example";
@@ -260,62 +259,7 @@ async fn a_fixed_nonce_is_compared_and_the_replay_store_still_applies() {
     );
 }
 
-#[derive(Debug)]
-struct Down;
-
-#[async_trait]
-impl ChallengeStore for Down {
-    async fn insert(&self, _: &crate::store::Challenge, _: i64) -> Result<(), StoreError> {
-        Err(StoreError::Unavailable("down".into()))
-    }
-    async fn consume(
-        &self,
-        _: &str,
-        _: &str,
-        _: i64,
-    ) -> Result<crate::store::Consumed, StoreError> {
-        Err(StoreError::Unavailable("down".into()))
-    }
-    async fn consume_for_token(
-        &self,
-        _: &VerifiedToken,
-        _: i64,
-    ) -> Result<crate::store::TokenUse, StoreError> {
-        Err(StoreError::Unavailable("down".into()))
-    }
-}
-
-#[async_trait]
-impl ReplayStore for Down {
-    async fn record(&self, _: &VerifiedToken, _: i64) -> Result<bool, StoreError> {
-        Err(StoreError::Unavailable("down".into()))
-    }
-}
-
-#[async_trait]
-impl KeyRegistry for Down {
-    async fn register(&self, _: &RegisteredKey) -> Result<Registration, StoreError> {
-        Err(StoreError::Unavailable("down".into()))
-    }
-    async fn replace(&self, _: &RegisteredKey) -> Result<Replacement, StoreError> {
-        Err(StoreError::Unavailable("down".into()))
-    }
-    async fn get(&self, _: &str) -> Result<Option<RegisteredKey>, StoreError> {
-        Err(StoreError::Unavailable("down".into()))
-    }
-    async fn list_for_user(&self, _: &str) -> Result<Vec<RegisteredKey>, StoreError> {
-        Err(StoreError::Unavailable("down".into()))
-    }
-    async fn revoke(&self, _: &str, _: i64) -> Result<Revocation, StoreError> {
-        Err(StoreError::Unavailable("down".into()))
-    }
-    async fn touch(&self, _: &str, _: i64) -> Result<(), StoreError> {
-        Err(StoreError::Unavailable("down".into()))
-    }
-    async fn ping(&self) -> Result<(), StoreError> {
-        Err(StoreError::Unavailable("down".into()))
-    }
-}
+use crate::testdown::Down;
 
 #[tokio::test]
 async fn any_store_failure_is_store_unavailable() {
