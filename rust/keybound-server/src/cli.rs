@@ -1,6 +1,9 @@
 //! The `keybound-server` command line (clap). Each command is a function
 //! writing to the given output and returning its exit code (0 = all good,
 //! 1 = rejected); [`CliError`] means a usage or I/O error (exit 2).
+//!
+//! `serve` takes each setting from its flag, else its environment variable,
+//! else the `--config` TOML file ([`config_file`]), else the default.
 
 use std::io::{BufRead, Read as _, Write};
 use std::net::SocketAddr;
@@ -10,7 +13,7 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgMatches, Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 use keybound_protocol::{Jwk, TokenError};
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
@@ -27,6 +30,8 @@ use crate::store::redis::production::RedisOptions;
 use crate::store::redis::RedisStore;
 use crate::store::{KeyRegistry, RegisteredKey, StoreError};
 use crate::token::{NonceCheck, TokenVerifier};
+
+mod config_file;
 
 /// Largest file read by a command (chain, JWK, revocation list).
 pub const MAX_INPUT_FILE: u64 = 16 * 1024 * 1024;
@@ -71,7 +76,7 @@ pub struct MigrateArgs {
     pub database: String,
     /// PEM CA certificate(s) for TLS to PostgreSQL (with sslmode=require in the URL);
     /// default: the system's roots.
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_DATABASE_CA_FILE")]
     pub database_ca_file: Option<PathBuf>,
 }
 
@@ -131,97 +136,133 @@ pub struct InspectArgs {
     pub token: String,
 }
 
-/// `serve`.
+/// `serve`. Each setting is taken from its flag, else its environment
+/// variable, else the `--config` file, else its default.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// TOML file with settings for the flags below, keys named like the long
+    /// flags (`listen = "0.0.0.0:8080"`, `trusted-proxy = ["10.0.0.9"]`).
+    /// Flags and environment variables override it. Secrets are refused in
+    /// it: the database URL, a password in the Redis URL, the operator token.
+    #[arg(long, env = "KEYBOUND_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port; the bound address is printed).
-    #[arg(long)]
-    pub listen: SocketAddr,
+    /// Required, here or in the config file.
+    #[arg(long, env = "KEYBOUND_LISTEN")]
+    pub listen: Option<SocketAddr>,
     /// Redis URL (redis://host:port/db) shared by several instances; default: in-memory stores.
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_REDIS", hide_env_values = true)]
     pub redis: Option<String>,
     /// Key prefix in Redis.
-    #[arg(long, default_value = "keybound")]
+    #[arg(long, env = "KEYBOUND_REDIS_PREFIX", default_value = "keybound")]
     pub redis_prefix: String,
     /// PEM CA certificate(s) for a rediss:// (TLS) Redis; default: the system's roots.
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_REDIS_CA_FILE")]
     pub redis_ca_file: Option<PathBuf>,
     /// Redis ACL user (overrides the URL's). The password comes from the URL or
     /// KEYBOUND_REDIS_PASSWORD (never a flag: flags are visible to other local users).
     #[arg(long, env = "KEYBOUND_REDIS_USERNAME")]
     pub redis_username: Option<String>,
     /// --redis names a Redis Cluster: a comma-separated list of seed node URLs.
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_REDIS_CLUSTER")]
     pub redis_cluster: bool,
     /// Start even if Redis's maxmemory-policy is not noeviction (Redis may then
     /// silently drop challenges, seen token ids and, without --database, keys).
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_REDIS_ACCEPT_EVICTION")]
     pub redis_accept_eviction: bool,
     /// PostgreSQL URL of the credential registry (postgres://user:password@host:port/db),
     /// shared by every node; run `keybound-server migrate` first. Default: the
-    /// registry is in Redis (with --redis) or in memory.
+    /// registry is in Redis (with --redis) or in memory. Never read from the config file.
     #[arg(long, env = "KEYBOUND_DATABASE_URL", hide_env_values = true)]
     pub database: Option<String>,
     /// PEM CA certificate(s) for TLS to PostgreSQL (with sslmode=require in the URL);
     /// default: the system's roots.
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_DATABASE_CA_FILE")]
     pub database_ca_file: Option<PathBuf>,
     /// File holding the operator's bearer secret (at least 16 bytes), which turns on
     /// GET /v1/users/{userId}/keys, DELETE /v1/keys/{kid} and replacing a key. Or set
     /// KEYBOUND_OPERATOR_TOKEN. Without either, those routes are off.
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_OPERATOR_TOKEN_FILE")]
     pub operator_token_file: Option<PathBuf>,
-    /// The token audience this server accepts.
-    #[arg(long)]
-    pub audience: String,
+    /// The token audience this server accepts. Required, here or in the config file.
+    #[arg(long, env = "KEYBOUND_AUDIENCE")]
+    pub audience: Option<String>,
     /// DANGEROUS: accept bare JWKs without attestation (simulators, development).
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_ALLOW_UNATTESTED")]
     pub allow_unattested: bool,
     /// Required package name in attestations.
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_PACKAGE")]
     pub package: Option<String>,
-    /// Required signing certificate SHA-256 (hex), in attestations.
-    #[arg(long)]
+    /// Required signing certificate SHA-256 (hex), in attestations (repeatable;
+    /// comma-separated in the environment variable).
+    #[arg(long, env = "KEYBOUND_SIGNING_CERT_SHA256", value_delimiter = ',')]
     pub signing_cert_sha256: Vec<String>,
     /// Google attestation status JSON (revocation list), read at start.
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_REVOCATIONS")]
     pub revocations: Option<PathBuf>,
     /// Accept StrongBox keys only.
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_STRONGBOX_ONLY")]
     pub strongbox_only: bool,
     /// Require verified boot (VERIFIED).
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_REQUIRE_VERIFIED_BOOT")]
     pub require_verified_boot: bool,
     /// Require a locked bootloader.
-    #[arg(long)]
+    #[arg(long, env = "KEYBOUND_REQUIRE_LOCKED_BOOTLOADER")]
     pub require_locked_bootloader: bool,
     /// Challenge lifetime in seconds.
-    #[arg(long, default_value_t = crate::http::DEFAULT_CHALLENGE_TTL_SECS)]
+    #[arg(long, env = "KEYBOUND_CHALLENGE_TTL", default_value_t = crate::http::DEFAULT_CHALLENGE_TTL_SECS)]
     pub challenge_ttl: i64,
     /// Token clock-skew leeway in seconds.
-    #[arg(long, default_value_t = keybound_protocol::DEFAULT_LEEWAY_SECS)]
+    #[arg(long, env = "KEYBOUND_LEEWAY", default_value_t = keybound_protocol::DEFAULT_LEEWAY_SECS)]
     pub leeway: i64,
     /// Connections served at once for one client address (IPv6: one /64).
     /// Behind a reverse proxy every client has the proxy's address: raise it
     /// to the proxy's connection pool size.
-    #[arg(long, default_value_t = crate::http::conn::MAX_CONNECTIONS_PER_ADDRESS as u32,
+    #[arg(long, env = "KEYBOUND_MAX_CONNECTIONS_PER_ADDRESS",
+          default_value_t = crate::http::conn::MAX_CONNECTIONS_PER_ADDRESS as u32,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections_per_address: u32,
     /// Challenges (POST /v1/challenges) one client address (IPv6: one /64)
     /// may obtain per second, sustained; over it: 429 rate_limited. 0: no limit.
-    #[arg(long, default_value_t = crate::limit::DEFAULT_CHALLENGES_PER_SECOND)]
+    #[arg(long, env = "KEYBOUND_CHALLENGE_RATE_PER_ADDRESS",
+          default_value_t = crate::limit::DEFAULT_CHALLENGES_PER_SECOND)]
     pub challenge_rate_per_address: u32,
     /// Challenges one client address may obtain at once before the
     /// per-second rate applies.
-    #[arg(long, default_value_t = crate::limit::DEFAULT_CHALLENGE_BURST,
+    #[arg(long, env = "KEYBOUND_CHALLENGE_BURST_PER_ADDRESS",
+          default_value_t = crate::limit::DEFAULT_CHALLENGE_BURST,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub challenge_burst_per_address: u32,
     /// Address of a reverse proxy whose X-Forwarded-For header names the
-    /// client (repeatable; the rightmost hop that is not a trusted proxy is
-    /// the client). Without it the header is ignored and the client is the
-    /// TCP peer.
-    #[arg(long = "trusted-proxy", value_name = "IP")]
+    /// client (repeatable; comma-separated in the environment variable; the
+    /// rightmost hop that is not a trusted proxy is the client). Without it
+    /// the header is ignored and the client is the TCP peer.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "IP",
+        env = "KEYBOUND_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl ServeArgs {
+    /// The two settings without a default: `--listen` and `--audience`.
+    fn listen_and_audience(&self) -> Result<(SocketAddr, &str), CliError> {
+        let missing = |flag: &str, env: &str| {
+            CliError::Usage(format!(
+                "serve needs --{flag}: pass it, set {env} or put `{flag}` in the --config file"
+            ))
+        };
+        let listen = self
+            .listen
+            .ok_or_else(|| missing("listen", "KEYBOUND_LISTEN"))?;
+        let audience = self
+            .audience
+            .as_deref()
+            .ok_or_else(|| missing("audience", "KEYBOUND_AUDIENCE"))?;
+        Ok((listen, audience))
+    }
 }
 
 /// A usage or I/O error: exit status 2.
@@ -251,6 +292,14 @@ pub enum CliError {
     /// The async runtime could not be started.
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    /// The `serve --config` file was refused.
+    #[error("config file {path}: {source}")]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: config_file::ConfigError,
+    },
 }
 
 /// The `keybound-server` binary: parses the arguments, sets up logging to
@@ -258,7 +307,11 @@ pub enum CliError {
 /// the command. Exit status: 0 success, 1 rejected (a chain, policy or token
 /// failed), 2 usage or I/O error.
 pub fn run_cli() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    // As Cli::parse(), keeping the matches: they tell where each value came from.
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches)
+        .map_err(|e| e.format(&mut Cli::command()))
+        .unwrap_or_else(|e| e.exit());
     let default_level = match cli.command {
         Command::Serve(_) => "info",
         _ => "warn",
@@ -270,13 +323,24 @@ pub fn run_cli() -> std::process::ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
         )
         .init();
-    match run(&cli) {
+    match with_config_file(cli, &matches).and_then(|cli| run(&cli)) {
         Ok(code) => std::process::ExitCode::from(code),
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "keybound-server: {e}");
             std::process::ExitCode::from(2)
         }
     }
+}
+
+/// `cli` with, for `serve`, the settings of its `--config` file that no flag
+/// or environment variable gave (`matches`: clap's parse of `cli`).
+fn with_config_file(mut cli: Cli, matches: &ArgMatches) -> Result<Cli, CliError> {
+    if let (Command::Serve(args), Some(serve)) =
+        (&mut cli.command, matches.subcommand_matches("serve"))
+    {
+        config_file::apply(args, serve)?;
+    }
+    Ok(cli)
 }
 
 fn run(cli: &Cli) -> Result<u8, CliError> {
@@ -545,8 +609,9 @@ pub fn inspect(args: &InspectArgs, out: &mut dyn Write) -> Result<u8, CliError> 
 /// `serve`: binds, prints `listening on http://ADDR` on stdout, serves until
 /// SIGINT/SIGTERM.
 pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
+    let (listen, audience) = args.listen_and_audience()?;
     let revocations = load_revocations(args.revocations.as_deref())?;
-    let mut config = ServerConfig::new(args.audience.clone());
+    let mut config = ServerConfig::new(audience.to_owned());
     config.package = args.package.clone();
     config.strongbox_only = args.strongbox_only;
     config.require_verified_boot = args.require_verified_boot;
@@ -634,7 +699,7 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
         ),
         crate::limit::TrustedProxies::new(args.trusted_proxies.iter().copied()),
     ));
-    let listener = tokio::net::TcpListener::bind(args.listen)
+    let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(CliError::Output)?;
     let local = listener.local_addr().map_err(CliError::Output)?;
@@ -647,6 +712,7 @@ pub async fn serve(args: &ServeArgs) -> Result<(), CliError> {
         %local,
         redis = args.redis.is_some(),
         database = args.database.is_some(),
+        config = args.config.as_ref().map(|p| p.display().to_string()),
         "keybound-server listening"
     );
     let limits = crate::http::conn::ConnectionLimits {

@@ -125,3 +125,50 @@ fn serve_prints_the_bound_address_and_answers_health() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// `serve` with its settings in a file named by KEYBOUND_CONFIG (no flags),
+/// and a refused file: exit 2 before anything is bound.
+#[test]
+fn serve_reads_a_config_file_and_refuses_a_bad_one_with_exit_2() {
+    let dir = std::env::temp_dir().join(format!("keybound-bin-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.toml");
+    std::fs::write(
+        &good,
+        "listen = \"127.0.0.1:0\"\naudience = \"https://a.example\"\n",
+    )
+    .unwrap();
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .env("KEYBOUND_CONFIG", &good)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        first.starts_with("listening on http://127.0.0.1:"),
+        "{first}"
+    );
+
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "listen = \"127.0.0.1:0\"\nlewey = 5\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["serve", "--audience", "a", "--config"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "nothing is served");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.toml") && stderr.contains("`lewey`"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -440,20 +440,80 @@ fn challenge_limit_and_trusted_proxy_flags() {
 }
 
 /// `keybound-server serve --listen 127.0.0.1:0 --audience https://a.example`
-/// and `extra`, as clap parses them.
+/// and `extra`, as clap parses them (with no KEYBOUND_ variable set).
 pub(super) fn try_serve_args(extra: &[&str]) -> Result<ServeArgs, clap::Error> {
-    use clap::Parser as _;
-    let mut argv = vec![
-        "keybound-server",
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--audience",
-        "https://a.example",
-    ];
+    let mut argv = vec!["--listen", "127.0.0.1:0", "--audience", "https://a.example"];
     argv.extend_from_slice(extra);
-    Cli::try_parse_from(argv).map(|cli| match cli.command {
-        Command::Serve(args) => args,
-        other => panic!("not serve: {other:?}"),
+    parse_serve(&argv, &[]).map_err(|refused| match refused {
+        Refused::Clap(e) => e,
+        Refused::Config(e) => panic!("no --config here: {e}"),
     })
+}
+
+/// Why [`parse_serve`] refused its arguments.
+#[derive(Debug)]
+pub(super) enum Refused {
+    /// clap refused the flags or environment (or printed help).
+    Clap(clap::Error),
+    /// The config file was refused.
+    Config(CliError),
+}
+
+/// clap's parse of `keybound-server serve ARGV` with the environment's
+/// KEYBOUND_ variables replaced by `env`, and the config file applied, as
+/// `run_cli` does.
+pub(super) fn parse_serve(argv: &[&str], env: &[(&str, &str)]) -> Result<ServeArgs, Refused> {
+    let (cli, matches) = with_env(env, || {
+        let matches = Cli::command()
+            .try_get_matches_from(["keybound-server", "serve"].iter().chain(argv))
+            .map_err(Refused::Clap)?;
+        let cli = Cli::from_arg_matches(&matches).map_err(Refused::Clap)?;
+        Ok((cli, matches))
+    })?;
+    match with_config_file(cli, &matches)
+        .map_err(Refused::Config)?
+        .command
+    {
+        Command::Serve(args) => Ok(args),
+        other => panic!("not serve: {other:?}"),
+    }
+}
+
+/// Serialises the tests' uses of the process environment: clap reads it
+/// when a [`Cli::command`] is built, so every test building one for
+/// `serve` takes this lock (through [`with_env`]).
+static ENV_LOCK: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
+
+/// `f()` with the KEYBOUND_ variables of the environment being exactly
+/// `env`; the environment is restored afterwards, also when `f` panics.
+pub(super) fn with_env<T>(env: &[(&str, &str)], f: impl FnOnce() -> T) -> T {
+    struct Restore(Vec<(std::ffi::OsString, std::ffi::OsString)>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            clear_keybound_env();
+            for (k, v) in &self.0 {
+                std::env::set_var(k, v);
+            }
+        }
+    }
+    let _lock = ENV_LOCK.lock();
+    let saved: Vec<_> = std::env::vars_os()
+        .filter(|(k, _)| k.to_string_lossy().starts_with("KEYBOUND_"))
+        .collect();
+    let _restore = Restore(saved);
+    clear_keybound_env();
+    for (k, v) in env {
+        std::env::set_var(k, v);
+    }
+    f()
+}
+
+fn clear_keybound_env() {
+    let names: Vec<_> = std::env::vars_os()
+        .map(|(k, _)| k)
+        .filter(|k| k.to_string_lossy().starts_with("KEYBOUND_"))
+        .collect();
+    for k in names {
+        std::env::remove_var(k);
+    }
 }
