@@ -1,5 +1,9 @@
 //! Token verification with the backend's stateful stages, on top of
-//! [`keybound_protocol::verify()`] (which does every stateless stage).
+//! [`keybound_protocol::decode_token`] and [`DecodedToken::verify`] (which
+//! do every stateless stage): the token is decoded once, its `kid` looked
+//! up, and the rest checked against the [`VerifyingKey`] kept with the
+//! registration ([`RegisteredKey::verifying_key`]), so neither the header
+//! nor the key's point is decoded twice.
 //!
 //! Order (docs/token-format.md): size → segments → header → the `kid` is looked
 //! up in the [`KeyRegistry`] (absent, revoked, or registered without
@@ -19,9 +23,10 @@
 use std::sync::Arc;
 
 use keybound_protocol::{
-    decode_header, verify, Expectations, ExpectedNonce, TokenError, VerifiedToken,
-    DEFAULT_LEEWAY_SECS,
+    decode_token, Expectations, ExpectedNonce, TokenError, VerifiedToken, DEFAULT_LEEWAY_SECS,
 };
+#[cfg(doc)]
+use keybound_protocol::{DecodedToken, VerifyingKey};
 
 use crate::clock::Clock;
 use crate::store::{
@@ -129,10 +134,10 @@ impl TokenVerifier {
         token: &str,
         txn: Option<&str>,
     ) -> Result<AcceptedToken, TokenError> {
-        let header = decode_header(token)?;
+        let decoded = decode_token(token)?;
         let key = self
             .keys
-            .get(header.kid())
+            .get(decoded.kid())
             .await
             .map_err(|e| store_failed("key_registry", &e))?
             .ok_or(TokenError::UnknownKey)?;
@@ -157,7 +162,9 @@ impl TokenVerifier {
             expect = expect.with_txn(txn);
         }
         let now = self.clock.now_unix();
-        let verified = verify(token, key.jwk(), &expect, now)?;
+        // A registered key that is not a P-256 JWK cannot be the token's key.
+        let verifying = key.verifying_key().ok_or(TokenError::UnknownKey)?;
+        let verified = decoded.verify(verifying, &expect, now)?;
 
         match &self.nonces {
             // One atomic step: the jti is checked, the challenge consumed

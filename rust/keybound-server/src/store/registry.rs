@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use keybound_protocol::Jwk;
+use keybound_protocol::{Jwk, VerifyingKey};
 use parking_lot::RwLock;
 
 use super::StoreError;
@@ -129,6 +129,10 @@ impl AttestationSummary {
 pub struct RegisteredKey {
     jwk: Jwk,
     kid: String,
+    /// The key prepared for verification once, when the record is built
+    /// (registered or read back), instead of per token. `None` if the JWK
+    /// is not a usable P-256 key: its tokens are then `unknown_key`.
+    verifying: Option<VerifyingKey>,
     user_id: Option<String>,
     assurance: KeyAssurance,
     attestation: Option<AttestationSummary>,
@@ -174,6 +178,7 @@ impl RegisteredKey {
     fn new(jwk: Jwk, assurance: KeyAssurance, registered_at: i64) -> Self {
         Self {
             kid: jwk.thumbprint(),
+            verifying: VerifyingKey::new(&jwk).ok(),
             jwk,
             user_id: None,
             assurance,
@@ -203,6 +208,12 @@ impl RegisteredKey {
     /// The public key.
     pub fn jwk(&self) -> &Jwk {
         &self.jwk
+    }
+
+    /// The public key prepared for [`keybound_protocol::DecodedToken::verify`]
+    /// (`None` if it is not a usable P-256 key).
+    pub fn verifying_key(&self) -> Option<&VerifyingKey> {
+        self.verifying.as_ref()
     }
 
     /// The account the key was registered for (`None`: registered before
