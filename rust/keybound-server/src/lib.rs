@@ -5,10 +5,31 @@
 //!
 //! Modules: [`attestation`] (`key_description` → `chain` → `policy`, `revocation`),
 //! [`token`], [`store`] (`memory`, `redis`, `postgres`, `registry`), [`http`]
-//! (`manage`, `conn`: the accept loop), [`limit`] (abuse limits), [`metrics`], [`clock`];
-//! [`run_cli`] is the `keybound-server` command line (its module is private:
-//! the flags are the binary's interface, not the library's).
+//! (the routes and their OpenAPI document, `conn`: the accept loop),
+//! [`limit`] (abuse limits), [`metrics`], [`clock`]; [`run_cli`] is the
+//! `keybound-server` command line (its module is private: the flags are the
+//! binary's interface, not the library's).
 //! See `SECURITY.md` beside this crate for the reasons behind the defaults.
+//!
+//! Embedding the HTTP API in a program of your own, with the in-memory
+//! stores (one node; `store::redis` and `store::postgres` for several):
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use keybound_server::attestation::{ChainVerifier, TrustRoots};
+//! use keybound_server::clock::SystemClock;
+//! use keybound_server::http::{app, AppState, ServerConfig};
+//! use keybound_server::store::memory;
+//!
+//! let config = ServerConfig::new("https://bank.example");
+//! let chains = ChainVerifier::new(TrustRoots::google(), None);
+//! let state = AppState::new(config, memory::stores(), chains, Arc::new(SystemClock));
+//! let router: axum::Router = app(state);
+//! // Serve it with `keybound_server::http::serve(listener, router, shutdown)`,
+//! // which adds header-read timeouts and connection caps.
+//! # drop(router);
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![warn(clippy::exhaustive_structs, clippy::exhaustive_enums)]
