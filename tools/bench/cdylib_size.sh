@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Prints `cdylib_stripped_bytes: N`: the release device library as the
-# Android build makes it (`cargo build --release --locked -p keybound`, the
+# Prints `cdylib_stripped_bytes: N`: the device library as the Android
+# build makes it (`cargo build --profile android-release -p keybound`, the
 # Android code paths: JNI platform, logcat, simulator compiled out), built
 # for this host (x86_64 as a proxy for arm64), stripped.
 # The host has no NDK, so the Android configuration is selected with the
@@ -16,8 +16,8 @@ if [ ! -f "$stub/liblog.so" ]; then
   cc -shared -fPIC -o "$stub/liblog.so" "$stub/log.c"
 fi
 CARGO_TARGET_DIR="$target" RUSTFLAGS="--cfg keybound_android_check -L native=$stub" \
-  cargo build --release --locked -q -p keybound --lib
-lib="$target/release/libkeybound.so"
+  cargo build --profile android-release --locked -q -p keybound --lib
+lib="$target/android-release/libkeybound.so"
 strip -o "$target/libkeybound.stripped.so" "$lib"
 echo "bench: cdylib $(stat -c %s "$lib") bytes as built, $(stat -c %s "$target/libkeybound.stripped.so") stripped" >&2
 echo "cdylib_stripped_bytes: $(stat -c %s "$target/libkeybound.stripped.so")"

@@ -40,7 +40,7 @@ build() {
   var="CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"$target")_RUSTFLAGS"
   echo "== $abi ($target) ${flags:+with $flags}"
   env "$var=$flags" cargo ndk -t "$abi" --platform "$API_LEVEL" -o "$OUT" \
-    build --release --locked -p keybound
+    build --profile android-release --locked -p keybound
 }
 
 rm -f "$OUT"/*/libkeybound.so

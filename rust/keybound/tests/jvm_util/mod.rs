@@ -1,7 +1,7 @@
 //! Host-JVM harness for the JNI backend tests.
 //!
 //! - libjvm from `JAVA_HOME`, else from `java -XshowSettings:properties`;
-//! - one JVM per process (a `OnceLock`), created with `-Xcheck:jni` on a
+//! - one JVM per process (a `OnceLock`), created (with `-Xcheck:jni` in tests, unchecked in the bench) on a
 //!   dedicated thread that then parks forever (the creating thread stays
 //!   attached as the JVM's "main" thread, whatever test threads come and go);
 //! - the plain-Java sources of `android/src/main` (files without android.* /
@@ -199,9 +199,13 @@ pub fn jvm() -> &'static Jvm {
 type Started = (JavaVM, Global<JClass<'static>>, Global<JClass<'static>>);
 
 fn start(libjvm: &Path, classes: &Path) -> Result<Started, String> {
-    let args = InitArgsBuilder::new()
-        .version(JNIVersion::V1_8)
-        .option("-Xcheck:jni")
+    let mut args = InitArgsBuilder::new().version(JNIVersion::V1_8);
+    // Tests check every JNI call; the bridge bench (`cargo bench`, built
+    // without cfg(test)) measures the bridge as a device runs it, unchecked.
+    if cfg!(test) {
+        args = args.option("-Xcheck:jni");
+    }
+    let args = args
         .option("-Xrs") // leave SIGQUIT/SIGINT to the test runner
         .build()
         .map_err(|e| e.to_string())?;
