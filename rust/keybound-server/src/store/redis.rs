@@ -4,6 +4,10 @@
 //! (consume: exactly one caller sees it unused), and a Lua script that
 //! checks a token's (kid, jti) and consumes its challenge together
 //! (`consume_for_token`: a refused token writes nothing).
+//! The scripts run by `EVALSHA` ([`redis::Script`]: the SHA-1 alone crosses
+//! the network; a Redis that lost its script cache, after a restart or a
+//! `SCRIPT FLUSH`, is sent the script once and the call retried), so a
+//! token verification is one short round trip for its challenge and jti.
 //! Connection and response timeouts make an unreachable Redis fail fast;
 //! every error is a [`StoreError::Unavailable`] (→ `store_unavailable`).
 
@@ -42,6 +46,13 @@ redis.call('SET', KEYS[2], '1', 'PX', ARGV[2]) \
 return 'ok' end \
 if v == ARGV[1] then return 'replayed' end \
 return 'mismatch'";
+
+/// [`CONSUME_SCRIPT`], by its SHA-1.
+static CONSUME: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(CONSUME_SCRIPT));
+/// [`CONSUME_FOR_TOKEN_SCRIPT`], by its SHA-1.
+static CONSUME_FOR_TOKEN: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(CONSUME_FOR_TOKEN_SCRIPT));
 
 /// Default timeout of a connection attempt and of one command.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -103,6 +114,19 @@ impl RedisStore {
     async fn run<T: redis::FromRedisValue>(&self, cmd: redis::Cmd) -> Result<T, StoreError> {
         let mut conn = self.conn.clone();
         tokio::time::timeout(self.timeout, cmd.query_async::<T>(&mut conn))
+            .await
+            .map_err(|_| StoreError::Unavailable("command timed out".into()))?
+            .map_err(unavailable)
+    }
+
+    /// One `EVALSHA` (loading the script first if Redis does not have
+    /// it), under the command timeout.
+    async fn run_script<T: redis::FromRedisValue>(
+        &self,
+        invocation: &redis::ScriptInvocation<'_>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn.clone();
+        tokio::time::timeout(self.timeout, invocation.invoke_async::<T>(&mut conn))
             .await
             .map_err(|_| StoreError::Unavailable("command timed out".into()))?
             .map_err(unavailable)
@@ -192,9 +216,9 @@ impl ChallengeStore for RedisStore {
     ) -> Result<Consumed, StoreError> {
         let key = format!("{}:ch:{}", self.slot_prefix(), nonce_key(nonce));
         let marker = format!("used:{consumer}");
-        let mut cmd = redis::cmd("EVAL");
-        cmd.arg(CONSUME_SCRIPT).arg(1).arg(key).arg(&marker);
-        let before: Option<String> = self.run(cmd).await?;
+        let mut invocation = CONSUME.prepare_invoke();
+        invocation.key(key).arg(&marker);
+        let before: Option<String> = self.run_script(&invocation).await?;
         Ok(match before.as_deref() {
             None => Consumed::Unknown,
             Some("1") => Consumed::Now,
@@ -215,14 +239,13 @@ impl ChallengeStore for RedisStore {
             nonce_key(token.claims().nonce())
         );
         let marker = format!("used:{}", token_consumer(token.kid(), token.claims().jti()));
-        let mut cmd = redis::cmd("EVAL");
-        cmd.arg(CONSUME_FOR_TOKEN_SCRIPT)
-            .arg(2)
-            .arg(challenge)
-            .arg(self.jti_key(token))
+        let mut invocation = CONSUME_FOR_TOKEN.prepare_invoke();
+        invocation
+            .key(challenge)
+            .key(self.jti_key(token))
             .arg(&marker)
             .arg(ttl_ms(token.accept_until(), now_unix).max(1));
-        let outcome: String = self.run(cmd).await?;
+        let outcome: String = self.run_script(&invocation).await?;
         match outcome.as_str() {
             "ok" => Ok(TokenUse::Accepted),
             "replayed" => Ok(TokenUse::Replayed),

@@ -227,3 +227,61 @@ fn stored_keys_round_trip_and_corruption_is_an_error() {
     ));
     let _unused: Arc<dyn KeyRegistry> = Arc::new(MemoryKeyRegistry::default());
 }
+
+/// `INFO commandstats` calls of `command` (0 when never called).
+async fn calls(conn: &mut ::redis::aio::MultiplexedConnection, command: &str) -> u64 {
+    let info: String = ::redis::cmd("INFO")
+        .arg("commandstats")
+        .query_async(conn)
+        .await
+        .unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix(&format!("cmdstat_{command}:calls=")))
+        .and_then(|rest| rest.split(',').next())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+/// The scripts cross the network by SHA-1 (`EVALSHA`, never `EVAL`), and a
+/// Redis that lost its script cache (`SCRIPT FLUSH`, as after a restart) is
+/// sent the script again without the caller seeing an error.
+#[tokio::test]
+async fn redis_scripts_run_by_sha_and_survive_a_flushed_script_cache() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let store = super::redis::RedisStore::connect(
+        &server.url(),
+        "kbsha",
+        std::time::Duration::from_millis(1500),
+    )
+    .await
+    .unwrap();
+    let mut admin = ::redis::Client::open(server.url())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let key = DeviceKey::generate();
+    for (round, jti) in ["s1", "s2", "s3"].into_iter().enumerate() {
+        if round == 1 {
+            let _: String = ::redis::cmd("SCRIPT")
+                .arg("FLUSH")
+                .query_async(&mut admin)
+                .await
+                .unwrap();
+        }
+        let token = verified(&key, &live(&store).await, jti);
+        assert_eq!(
+            store.consume_for_token(&token, T0).await.unwrap(),
+            TokenUse::Accepted,
+            "round {round}"
+        );
+        let nonce = live(&store).await;
+        assert_eq!(
+            store.consume(&nonce, "registration:k", T0).await.unwrap(),
+            Consumed::Now
+        );
+    }
+    assert_eq!(calls(&mut admin, "eval").await, 0, "a script went as EVAL");
+    assert!(calls(&mut admin, "evalsha").await >= 6);
+}

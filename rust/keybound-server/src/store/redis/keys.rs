@@ -23,6 +23,10 @@ if (v == false and ARGV[3] == 'absent') or (v ~= false and v == ARGV[1]) then \
 redis.call('SET', KEYS[1], ARGV[2]) return 1 end \
 return 0";
 
+/// [`CAS_SCRIPT`], run by its SHA-1.
+static CAS: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(CAS_SCRIPT));
+
 /// Compare-and-set attempts before giving up (contention on one kid).
 const CAS_ATTEMPTS: usize = 5;
 
@@ -47,14 +51,13 @@ impl RedisStore {
 
     /// Writes `new` if the record is still `old`.
     async fn cas(&self, kid: &str, old: Option<&str>, new: &str) -> Result<bool, StoreError> {
-        let mut cmd = redis::cmd("EVAL");
-        cmd.arg(CAS_SCRIPT)
-            .arg(1)
-            .arg(self.key_key(kid))
+        let mut invocation = CAS.prepare_invoke();
+        invocation
+            .key(self.key_key(kid))
             .arg(old.unwrap_or(""))
             .arg(new)
             .arg(if old.is_none() { "absent" } else { "present" });
-        let written: i64 = self.run(cmd).await?;
+        let written: i64 = self.run_script(&invocation).await?;
         Ok(written == 1)
     }
 
