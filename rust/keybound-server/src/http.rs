@@ -57,6 +57,7 @@ use crate::attestation::{ChainVerifier, KeyPolicy};
 use crate::clock::Clock;
 use crate::limit::ChallengeLimiter;
 use crate::metrics::{Metrics, RateLimitedMark};
+use crate::store::cache::{CachedKeyRegistry, DEFAULT_KEY_CACHE_TTL};
 use crate::store::{ChallengeStore, KeyRegistry, StoreError, Stores};
 use crate::token::{NonceCheck, TokenVerifier};
 
@@ -156,10 +157,16 @@ impl AppState {
         chains: ChainVerifier,
         clock: Arc<dyn Clock>,
     ) -> Self {
+        // Token verifications look keys up through an in-process cache; a
+        // revocation on any node still takes effect at once (store::cache).
+        let keys: Arc<dyn KeyRegistry> = Arc::new(CachedKeyRegistry::new(
+            stores.keys.clone(),
+            DEFAULT_KEY_CACHE_TTL,
+        ));
         let tokens = TokenVerifier::new(
             config.audience.clone(),
             clock.clone(),
-            stores.keys.clone(),
+            keys.clone(),
             NonceCheck::Consume(stores.challenges.clone()),
             stores.replay.clone(),
         )
@@ -168,7 +175,7 @@ impl AppState {
             config: Arc::new(config),
             tokens,
             challenges: stores.challenges,
-            keys: stores.keys.clone(),
+            keys,
             chains: Arc::new(chains),
             clock,
             allow_unattested: false,

@@ -179,6 +179,11 @@ impl TokenVerifier {
                     TokenUse::Accepted => {}
                     TokenUse::Replayed => return Err(TokenError::Replayed),
                     TokenUse::NonceMismatch => return Err(TokenError::NonceMismatch),
+                    TokenUse::Revoked => {
+                        // Revoked on another node: drop this node's cached copy.
+                        self.keys.forget(verified.kid());
+                        return Err(TokenError::UnknownKey);
+                    }
                 }
             }
             NonceCheck::Fixed(_) => {

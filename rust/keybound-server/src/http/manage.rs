@@ -178,6 +178,13 @@ pub(super) async fn revoke_key(
         Revocation::Unknown => Err(ApiError::KeyNotFound),
         Revocation::Revoked(at) => {
             tracing::info!(kid, "key revoked by the operator");
+            // The registry is the truth; the marker makes nodes that cached
+            // the key refuse it from their next request on. Without it they
+            // refuse it once their cache entry expires.
+            if let Err(e) = state.challenges.note_revoked(&kid, now).await {
+                tracing::warn!(kid, error = %e,
+                    "revocation marker not written: other nodes refuse the key within the key cache TTL");
+            }
             Ok((
                 StatusCode::OK,
                 Json(body::KeyRevoked {

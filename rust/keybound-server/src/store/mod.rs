@@ -11,6 +11,7 @@
 //! through (fail closed). Stores hold no raw nonce: a challenge is stored
 //! under the SHA-256 of its nonce.
 
+pub mod cache;
 pub mod memory;
 pub mod postgres;
 pub mod redis;
@@ -128,13 +129,29 @@ pub trait ChallengeStore: Send + Sync + core::fmt::Debug {
     /// ([`TokenUse::Replayed`], the challenge untouched), else consumes its
     /// `nonce` on behalf of its [`token_consumer`] and records the (kid, jti)
     /// until the token's `accept_until`. A refused token changes nothing, so
-    /// a token reusing a jti cannot burn a fresh challenge.
+    /// a token reusing a jti cannot burn a fresh challenge. A store shared by
+    /// several nodes also refuses a kid marked by [`note_revoked`]
+    /// ([`TokenUse::Revoked`]).
+    ///
+    /// [`note_revoked`]: ChallengeStore::note_revoked
     async fn consume_for_token(
         &self,
         token: &VerifiedToken,
         now_unix: i64,
     ) -> Result<TokenUse, StoreError>;
+    /// Marks `kid` revoked for [`REVOCATION_MARKER_SECS`], so that every node
+    /// sharing this store refuses its tokens from the next request on, even
+    /// one whose key cache still holds it ([`cache`]). A store of one
+    /// process has nothing to tell other nodes: the default does nothing.
+    async fn note_revoked(&self, _kid: &str, _now_unix: i64) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
+
+/// How long a revocation marker ([`ChallengeStore::note_revoked`]) lives:
+/// far longer than any node keeps a key cached
+/// ([`cache::DEFAULT_KEY_CACHE_TTL`]).
+pub const REVOCATION_MARKER_SECS: i64 = 3600;
 
 /// The outcome of [`ChallengeStore::consume_for_token`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +165,9 @@ pub enum TokenUse {
     /// No live challenge with this nonce, or one used by another token:
     /// `nonce_mismatch`. Nothing changed.
     NonceMismatch,
+    /// The kid was revoked on another node (its marker is set): the key is
+    /// unknown from now on. Nothing changed.
+    Revoked,
 }
 
 /// The outcome of [`ChallengeStore::consume`].

@@ -32,13 +32,15 @@ if v == '1' then redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL') end \
 return v";
 
 /// Atomically, for a token: KEYS[1] its challenge, KEYS[2] its (kid, jti)
-/// record, ARGV[1] its consumer marker, ARGV[2] the record's TTL (ms).
+/// record, KEYS[3] its kid's revocation marker, ARGV[1] its consumer
+/// marker, ARGV[2] the record's TTL (ms). `revoked` if the marker is set,
 /// `replayed` if the jti is recorded or this token already used the
 /// challenge, `mismatch` if the challenge is unknown or used by another
-/// token (both: nothing written), else marks the challenge used, records
-/// the jti and answers `ok`.
+/// token (all three: nothing written), else marks the challenge used,
+/// records the jti and answers `ok`.
 const CONSUME_FOR_TOKEN_SCRIPT: &str =
-    "if redis.call('EXISTS', KEYS[2]) == 1 then return 'replayed' end \
+    "if redis.call('EXISTS', KEYS[3]) == 1 then return 'revoked' end \
+if redis.call('EXISTS', KEYS[2]) == 1 then return 'replayed' end \
 local v = redis.call('GET', KEYS[1]) \
 if v == '1' then \
 redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL') \
@@ -154,6 +156,12 @@ impl RedisStore {
         production::hash_tag(&self.prefix)
     }
 
+    /// A revoked kid's marker: same slot as the challenges and jtis, since
+    /// the token script reads it.
+    fn revoked_key(&self, kid: &str) -> String {
+        format!("{}:revoked:{kid}", self.slot_prefix())
+    }
+
     fn jti_key(&self, token: &VerifiedToken) -> String {
         format!(
             "{}:jti:{}:{}",
@@ -243,6 +251,7 @@ impl ChallengeStore for RedisStore {
         invocation
             .key(challenge)
             .key(self.jti_key(token))
+            .key(self.revoked_key(token.kid()))
             .arg(&marker)
             .arg(ttl_ms(token.accept_until(), now_unix).max(1));
         let outcome: String = self.run_script(&invocation).await?;
@@ -250,8 +259,19 @@ impl ChallengeStore for RedisStore {
             "ok" => Ok(TokenUse::Accepted),
             "replayed" => Ok(TokenUse::Replayed),
             "mismatch" => Ok(TokenUse::NonceMismatch),
+            "revoked" => Ok(TokenUse::Revoked),
             _ => Err(StoreError::Unavailable("unexpected script reply".into())),
         }
+    }
+
+    async fn note_revoked(&self, kid: &str, _now_unix: i64) -> Result<(), StoreError> {
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.revoked_key(kid))
+            .arg("1")
+            .arg("PX")
+            .arg(super::REVOCATION_MARKER_SECS * 1000);
+        let _: String = self.run(cmd).await?;
+        Ok(())
     }
 }
 

@@ -370,6 +370,10 @@ pub trait KeyRegistry: Send + Sync + core::fmt::Debug {
     async fn touch(&self, kid: &str, now_unix: i64) -> Result<(), StoreError>;
     /// Whether the store answers (readiness).
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Drops what this process keeps of `kid` (a cache's entry), after
+    /// another node revoked it. Nothing to do for a registry that keeps
+    /// nothing in process.
+    fn forget(&self, _kid: &str) {}
 }
 
 /// Seconds within which [`KeyRegistry::touch`] may skip a write.

@@ -285,3 +285,49 @@ async fn redis_scripts_run_by_sha_and_survive_a_flushed_script_cache() {
     assert_eq!(calls(&mut admin, "eval").await, 0, "a script went as EVAL");
     assert!(calls(&mut admin, "evalsha").await >= 6);
 }
+
+/// A kid marked revoked on a shared store: its next token is `Revoked`
+/// whatever the challenge, nothing is written (the challenge stays live for
+/// another key), and another kid is untouched.
+#[tokio::test]
+async fn redis_revocation_markers_refuse_the_kid_and_change_nothing() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let store = super::redis::RedisStore::connect(
+        &server.url(),
+        "kbrevoked",
+        std::time::Duration::from_millis(1500),
+    )
+    .await
+    .unwrap();
+    let (revoked, other) = (DeviceKey::generate(), DeviceKey::generate());
+    store.note_revoked(&revoked.kid, T0).await.unwrap();
+    let nonce = live(&store).await;
+    assert_eq!(
+        store
+            .consume_for_token(&verified(&revoked, &nonce, "r1"), T0)
+            .await
+            .unwrap(),
+        TokenUse::Revoked
+    );
+    assert_eq!(
+        store
+            .consume_for_token(&verified(&other, &nonce, "r1"), T0)
+            .await
+            .unwrap(),
+        TokenUse::Accepted,
+        "the refused token left the challenge live"
+    );
+    // The memory store (one process) has no markers to share: a no-op.
+    let memory = MemoryChallengeStore::new(10);
+    memory.note_revoked(&revoked.kid, T0).await.unwrap();
+    let nonce = live(&memory).await;
+    assert_eq!(
+        memory
+            .consume_for_token(&verified(&revoked, &nonce, "r2"), T0)
+            .await
+            .unwrap(),
+        TokenUse::Accepted
+    );
+}

@@ -406,8 +406,12 @@ async fn nodes_sharing_postgres_see_each_others_keys_and_revocations() {
         );
     }
 
+    // A verifies a token too, so both nodes hold the key in their caches.
+    let (status, got) = verify(&a, &device).await;
+    assert_eq!(status, StatusCode::OK, "{got}");
     // Tokens issued before the revocation, verified right after it on
-    // either node: the very next request is refused.
+    // either node: the very next request is refused (the node that did not
+    // revoke still has the key cached: the revocation marker refuses it).
     let na = nonce(&a).await;
     let nb = nonce(&b).await;
     let ta = device.token(&claims(AUD, &na, NOW));
