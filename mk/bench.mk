@@ -34,3 +34,12 @@ bench: bench-setup bench-build
 	  --server-bin $(CARGO_TARGET_DIR)/release/keybound-server $(BENCH_ARGS)
 	@if [ -z "$(BENCH_SKIP_JVM)" ]; then $(CARGO) bench --locked -q -p keybound --bench bridge; fi
 	@if [ -z "$(BENCH_SKIP_CDYLIB)" ]; then bash tools/bench/cdylib_size.sh $(BENCH_DIR)/android-size; fi
+
+# The bench crate's lock file must follow the server's dependencies (a
+# stale one makes `make bench` fail at --locked): checked by `make test`
+# without building anything.
+.PHONY: check-bench-lock
+check-bench-lock:
+	cd rust/keybound-bench && $(CARGO) metadata --locked --format-version 1 >/dev/null && echo "check-bench-lock: 1 passed, 0 failed"
+
+TEST_TARGETS += check-bench-lock
