@@ -503,7 +503,7 @@ fn prepare_tokens(base: &str, signer: &Signer, count: usize) -> Result<Vec<Strin
     let jwk: serde_json::Value = serde_json::from_str(&signer.jwk.to_json())?;
     agent
         .post(&format!("{base}/v1/keys"))
-        .send_json(serde_json::json!({"nonce": nonce, "jwk": jwk}))
+        .send_json(serde_json::json!({"nonce": nonce, "userId": "bench-user", "jwk": jwk}))
         .context("registering the bench key")?;
     let threads = 4;
     let nonces = std::thread::scope(|scope| -> Result<Vec<String>> {
