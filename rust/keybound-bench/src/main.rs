@@ -463,6 +463,10 @@ fn start_server(bin: &Path, redis: Option<(&str, &str)>) -> Result<(Guard, Strin
     let mut cmd = Command::new(bin);
     cmd.args(["serve", "--listen", "127.0.0.1:0", "--audience", AUDIENCE])
         .arg("--allow-unattested")
+        // One loopback address prepares thousands of challenges and opens
+        // every wrk connection: no per-address limits in the bench.
+        .args(["--challenge-rate-per-address", "0"])
+        .args(["--max-connections-per-address", "4096"])
         // The bench measures the server, not its log: warnings only.
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
