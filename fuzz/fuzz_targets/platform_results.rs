@@ -9,8 +9,8 @@
 //! present", then the message as UTF-8, lossy).
 #![no_main]
 
-use keybound::jni::{CallbackResult, JavaKeyInfo, OUTCOME_SUCCESS};
-use keybound::platform::android::{created_key_from_java, outcome_to_result};
+use keybound::testing::jni::{CallbackResult, JavaKeyInfo, OUTCOME_SUCCESS};
+use keybound::testing::platform::android::{created_key_from_java, outcome_to_result};
 use keybound_fuzz::Input;
 use keybound_protocol::Jwk;
 use libfuzzer_sys::fuzz_target;

@@ -4,8 +4,8 @@
 //! Input: little-endian i32 values (trailing bytes ignored).
 #![no_main]
 
-use keybound::jni::JavaStatus;
-use keybound::platform::android::status_from_java;
+use keybound::testing::jni::JavaStatus;
+use keybound::testing::platform::android::status_from_java;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

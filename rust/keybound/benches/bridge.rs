@@ -28,8 +28,8 @@ use jni::refs::Global;
 use jni::{jni_sig, jni_str, JValue};
 use keybound::api::error::ErrorCode;
 use keybound::api::types::{AuthenticateRequest, EnrollOptions, PromptOptions};
-use keybound::clock::SystemClock;
-use keybound::session::{AuthSession, SessionConfig};
+use keybound::testing::clock::SystemClock;
+use keybound::testing::session::{AuthSession, SessionConfig};
 
 const ALIAS: &str = "bench-key";
 const AUDIENCE: &str = "https://bench.keybound.invalid";

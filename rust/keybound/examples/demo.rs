@@ -28,11 +28,11 @@ use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use keybound::api::keybound as api;
 use keybound::api::types::{AuthenticateRequest, BiometricToken, EnrollOptions, PromptOptions};
-use keybound::clock::ManualClock;
-use keybound::clock::{Clock, SystemClock};
-use keybound::platform::simulated::SimulatedPlatform;
-use keybound::platform::Platform;
-use keybound::session::{AuthSession, SessionConfig};
+use keybound::testing::clock::ManualClock;
+use keybound::testing::clock::{Clock, SystemClock};
+use keybound::testing::platform::simulated::SimulatedPlatform;
+use keybound::testing::platform::Platform;
+use keybound::testing::session::{AuthSession, SessionConfig};
 use keybound_protocol as protocol;
 use serde_json::{json, Value};
 
@@ -189,7 +189,7 @@ fn main() -> Result<()> {
         ),
         other => bail!("--platform must be jvm or simulated, not {other}"),
     };
-    keybound::runtime::install_platform(phone.clone(), SessionConfig::default());
+    keybound::testing::runtime::install_platform(phone.clone(), SessionConfig::default());
     println!("keybound demo");
     println!("    phone:   {phone_name}");
     match &server {

@@ -3,11 +3,13 @@
 //! what is under `crate::api`; their methods live here so the generator does
 //! not turn them into API calls.
 
-pub use crate::api::error::{ErrorCode, KeyboundError};
+pub(crate) use crate::api::error::{ErrorCode, KeyboundError};
 
 impl ErrorCode {
-    /// Every code, in declaration order (for exhaustive tests and parity checks).
-    pub const ALL: [ErrorCode; 22] = [
+    /// Every code, in declaration order (for exhaustive tests). Not public:
+    /// its length would make every new code a breaking change.
+    #[cfg(test)]
+    pub(crate) const ALL: [ErrorCode; 22] = [
         ErrorCode::InvalidArgument,
         ErrorCode::InProgress,
         ErrorCode::CoolingDown,
@@ -35,7 +37,7 @@ impl ErrorCode {
 
 impl KeyboundError {
     /// An error with a code and message only.
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -45,27 +47,27 @@ impl KeyboundError {
     }
 
     /// An `InvalidArgument` naming the field.
-    pub fn invalid_argument(field: &str, why: &str) -> Self {
+    pub(crate) fn invalid_argument(field: &str, why: &str) -> Self {
         Self::new(ErrorCode::InvalidArgument, format!("{field}: {why}"))
     }
 
     /// Adds a retry-after.
     #[must_use]
-    pub fn with_retry_after_ms(mut self, ms: u32) -> Self {
+    pub(crate) fn with_retry_after_ms(mut self, ms: u32) -> Self {
         self.retry_after_ms = Some(ms);
         self
     }
 
     /// Replaces the code, keeping the message.
     #[must_use]
-    pub fn with_code(mut self, code: ErrorCode) -> Self {
+    pub(crate) fn with_code(mut self, code: ErrorCode) -> Self {
         self.code = code;
         self
     }
 
     /// Adds the raw OS code.
     #[must_use]
-    pub fn with_platform_code(mut self, code: Option<i32>) -> Self {
+    pub(crate) fn with_platform_code(mut self, code: Option<i32>) -> Self {
         self.platform_code = code;
         self
     }
@@ -78,3 +80,17 @@ impl std::fmt::Display for KeyboundError {
 }
 
 impl std::error::Error for KeyboundError {}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn all_lists_every_code_once_in_declaration_order() {
+        for (i, code) in ErrorCode::ALL.iter().enumerate() {
+            assert_eq!(*code as usize, i, "{code:?}");
+        }
+        // Internal is declared last: a code added after it must join ALL.
+        assert_eq!(ErrorCode::Internal as usize + 1, ErrorCode::ALL.len());
+    }
+}

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use keybound::api::error::ErrorCode;
 use keybound::api::keybound as api;
 use keybound::api::types::{AuthenticateRequest, EnrollOptions, PromptOptions};
-use keybound::platform::simulated::{Scripted, SimulatedPlatform};
-use keybound::session::SessionConfig;
+use keybound::testing::platform::simulated::{Scripted, SimulatedPlatform};
+use keybound::testing::session::SessionConfig;
 use keybound_protocol as protocol;
 
 fn request(challenge: &str) -> AuthenticateRequest {
@@ -31,7 +31,7 @@ fn request(challenge: &str) -> AuthenticateRequest {
 #[test]
 fn the_api_runs_the_whole_flow_on_its_own_runtime() {
     let platform = Arc::new(SimulatedPlatform::new());
-    keybound::runtime::install_platform(platform.clone(), SessionConfig::default());
+    keybound::testing::runtime::install_platform(platform.clone(), SessionConfig::default());
     // The caller's executor does not matter (frb polls with its own): a
     // bare futures-style block_on on a runtime without timers works, since
     // keybound runs everything on its own runtime.

@@ -13,10 +13,10 @@ use std::time::Duration;
 
 use keybound::api::error::ErrorCode;
 use keybound::api::types::{AuthenticateRequest, EnrollOptions, PromptOptions};
-use keybound::clock::ManualClock;
-use keybound::platform::android_codes;
-use keybound::platform::simulated::{Scripted, SimulatedPlatform};
-use keybound::session::{AuthSession, SessionConfig};
+use keybound::testing::clock::ManualClock;
+use keybound::testing::platform::android_codes;
+use keybound::testing::platform::simulated::{Scripted, SimulatedPlatform};
+use keybound::testing::session::{AuthSession, SessionConfig};
 use keybound_protocol::{verify, Expectations, ExpectedNonce, Jwk, TokenError};
 
 /// The backend's clock: 2026-12-01T19:33:20Z.

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use jni::jni_str;
 use keybound::api::error::ErrorCode;
-use keybound::platform::android_codes;
-use keybound::platform::{AuthType, Platform, PlatformError, SecurityLevel};
+use keybound::testing::platform::android_codes;
+use keybound::testing::platform::{AuthType, Platform, PlatformError, SecurityLevel};
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 
@@ -32,7 +32,7 @@ fn verify(public_sec1: &[u8], payload: &[u8], der: &[u8]) -> bool {
 }
 
 fn prompt_code(
-    result: Result<keybound::platform::SignOutcome, PlatformError>,
+    result: Result<keybound::testing::platform::SignOutcome, PlatformError>,
 ) -> (ErrorCode, Option<i32>) {
     match result {
         Err(PlatformError::Prompt {
@@ -211,7 +211,7 @@ async fn cancel_mid_prompt_ends_it_as_user_canceled() {
         .unwrap();
     assert_eq!(prompt_code(result), (ErrorCode::UserCanceled, Some(10)));
     assert_eq!(jvm_util::cancels_received(), 1);
-    let bridge = keybound::jni::bridge().unwrap();
+    let bridge = keybound::testing::jni::bridge().unwrap();
     assert!(bridge.registry().is_empty());
 }
 
@@ -242,7 +242,7 @@ async fn backgrounding_reaches_rust_as_system_canceled() {
 async fn a_timeout_while_java_hangs_cancels_and_the_late_callback_is_ignored() {
     let t = jvm_util::exclusive();
     enrolled(&t.platform).await;
-    let registry = Arc::clone(keybound::jni::bridge().unwrap().registry());
+    let registry = Arc::clone(keybound::testing::jni::bridge().unwrap().registry());
     let ignored_before = registry.ignored_callbacks();
     jvm_util::script_hang();
     let timed_out = tokio::time::timeout(
@@ -315,14 +315,17 @@ async fn concurrent_prompts_show_one_and_refuse_the_rest() {
     }
     assert_eq!((ok, busy), (1, 999));
     assert_eq!(jvm_util::prompts_shown(), 1);
-    assert!(keybound::jni::bridge().unwrap().registry().is_empty());
+    assert!(keybound::testing::jni::bridge()
+        .unwrap()
+        .registry()
+        .is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_mixed_operations_leave_no_entries_and_no_global_refs() {
     let t = jvm_util::exclusive();
     enrolled(&t.platform).await;
-    let registry = Arc::clone(keybound::jni::bridge().unwrap().registry());
+    let registry = Arc::clone(keybound::testing::jni::bridge().unwrap().registry());
 
     async fn op(platform: &Arc<dyn Platform>, i: usize) {
         match i % 8 {
@@ -411,7 +414,7 @@ async fn a_java_exception_becomes_a_typed_error_and_the_thread_stays_usable() {
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        let bridge = keybound::jni::bridge().unwrap();
+        let bridge = keybound::testing::jni::bridge().unwrap();
         let typed = bridge.status();
         let after_first = rt.block_on(platform.status());
         (typed, after_first, rt.block_on(platform.status()))
@@ -420,7 +423,7 @@ async fn a_java_exception_becomes_a_typed_error_and_the_thread_stays_usable() {
     .unwrap();
     assert_eq!(
         typed,
-        Err(keybound::jni::BridgeError::JavaException {
+        Err(keybound::testing::jni::BridgeError::JavaException {
             class: "java.lang.IllegalStateException".into(),
             message: "device exploded".into(),
         })
@@ -454,15 +457,18 @@ async fn key_vault_exceptions_are_typed() {
         "the vault deleted it"
     );
     assert_eq!(jvm_util::prompts_shown(), 0, "no prompt for a dead key");
-    assert!(keybound::jni::bridge().unwrap().registry().is_empty());
+    assert!(keybound::testing::jni::bridge()
+        .unwrap()
+        .registry()
+        .is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panic_inside_the_callback_is_an_error_not_a_crash() {
     let t = jvm_util::exclusive();
     enrolled(&t.platform).await;
-    let failures_before = keybound::jni::callback_failures();
-    keybound::jni::inject_panic_in_next_callback();
+    let failures_before = keybound::testing::jni::callback_failures();
+    keybound::testing::jni::inject_panic_in_next_callback();
     let result = t
         .platform
         .sign_with_prompt(jvm_util::sign_request(ALIAS, b"p"))
@@ -473,7 +479,7 @@ async fn a_panic_inside_the_callback_is_an_error_not_a_crash() {
     );
     // The policy counts the panic just after the waiter saw the sender drop.
     assert!(jvm_util::wait_until(Duration::from_secs(5), || {
-        keybound::jni::callback_failures() == failures_before + 1
+        keybound::testing::jni::callback_failures() == failures_before + 1
     }));
     // Java saw a normal return (no exception), and everything still works.
     let callback_failures_in_java = jvm_util::with_env(|env| {
@@ -577,7 +583,7 @@ async fn native_init_keeps_the_context_and_is_idempotent() {
         }
         Ok(())
     });
-    assert!(keybound::jni::context_installed());
+    assert!(keybound::testing::jni::context_installed());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -709,7 +715,7 @@ fn keystore_calls_blocking_in_java_leave_the_runtime_free_for_other_tasks() {
 #[test]
 fn a_prompt_dropped_while_its_start_blocks_in_java_is_cancelled_once_accepted() {
     let t = jvm_util::exclusive();
-    let registry = Arc::clone(keybound::jni::bridge().unwrap().registry());
+    let registry = Arc::clone(keybound::testing::jni::bridge().unwrap().registry());
     for (flavour, rt) in small_runtimes() {
         jvm_util::gated_install("");
         rt.block_on(t.platform.create_key(jvm_util::create_request(ALIAS, b"c")))

@@ -14,9 +14,9 @@ use keybound::api::types::{
     AuthMethod, AuthenticateRequest, BiometricToken, EnrollOptions, KeyRegistration,
     KeySecurityLevel, PromptOptions,
 };
-use keybound::clock::SystemClock;
-use keybound::platform::android_codes;
-use keybound::session::{AuthSession, SessionConfig};
+use keybound::testing::clock::SystemClock;
+use keybound::testing::platform::android_codes;
+use keybound::testing::session::{AuthSession, SessionConfig};
 use keybound_protocol::{verify, Expectations, ExpectedNonce, Jwk, TokenError};
 
 const ALIAS: &str = "session-key";
@@ -183,7 +183,10 @@ async fn cancel_mid_prompt() {
     assert!(jvm_util::wait_until(Duration::from_secs(5), || {
         jvm_util::cancels_received() >= 1 && !jvm_util::prompt_showing()
     }));
-    assert!(keybound::jni::bridge().unwrap().registry().is_empty());
+    assert!(keybound::testing::jni::bridge()
+        .unwrap()
+        .registry()
+        .is_empty());
     assert!(s.authenticate(request("c")).await.is_ok());
 }
 
@@ -231,7 +234,7 @@ async fn timeout_while_java_hangs_then_the_late_callback_is_ignored() {
         },
     );
     let reg = enroll(&s).await;
-    let registry = Arc::clone(keybound::jni::bridge().unwrap().registry());
+    let registry = Arc::clone(keybound::testing::jni::bridge().unwrap().registry());
     let ignored_before = registry.ignored_callbacks();
     jvm_util::script_hang();
     let (typed, _) = code(s.authenticate(request("c")).await);
@@ -280,7 +283,7 @@ async fn ten_thousand_mixed_session_operations_leave_nothing_behind() {
     let t = jvm_util::exclusive();
     let s = session(&t, config());
     enroll(&s).await;
-    let registry = Arc::clone(keybound::jni::bridge().unwrap().registry());
+    let registry = Arc::clone(keybound::testing::jni::bridge().unwrap().registry());
 
     async fn op(s: &Arc<AuthSession>, i: usize) {
         match i % 5 {
@@ -368,7 +371,7 @@ async fn a_panic_in_the_callback_is_an_error_not_a_crash() {
     let t = jvm_util::exclusive();
     let s = session(&t, config());
     let reg = enroll(&s).await;
-    keybound::jni::inject_panic_in_next_callback();
+    keybound::testing::jni::inject_panic_in_next_callback();
     let e = s.authenticate(request("c")).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::PlatformError);
     let token = s.authenticate(request("c2")).await.unwrap();

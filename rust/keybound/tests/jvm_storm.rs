@@ -20,8 +20,8 @@ use std::time::Duration;
 use jni::objects::JByteArray;
 use jni::{jni_sig, jni_str, JValue};
 use keybound::api::error::ErrorCode;
-use keybound::platform::android_codes::{self, map_prompt_error};
-use keybound::platform::PlatformError;
+use keybound::testing::platform::android_codes::{self, map_prompt_error};
+use keybound::testing::platform::PlatformError;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use parking_lot::Mutex;
@@ -102,7 +102,7 @@ async fn late_duplicate_and_unknown_callbacks_never_complete_the_wrong_request()
         .unwrap()
         .public_key_sec1;
     let verifying_key = VerifyingKey::from_sec1_bytes(&public_key).unwrap();
-    let registry = Arc::clone(keybound::jni::bridge().unwrap().registry());
+    let registry = Arc::clone(keybound::testing::jni::bridge().unwrap().registry());
 
     // Warm-up (class init, caches, the storm's own JNI path) before the
     // baselines are taken.
@@ -120,7 +120,7 @@ async fn late_duplicate_and_unknown_callbacks_never_complete_the_wrong_request()
     jvm_util::drain_main();
     let refs_before = jvm_util::jni_global_refs();
     let ignored_before = registry.ignored_callbacks();
-    let failures_before = keybound::jni::callback_failures();
+    let failures_before = keybound::testing::jni::callback_failures();
 
     // Ids no callback may complete any more: finished requests and ids that
     // were issued but never registered.
@@ -301,7 +301,7 @@ async fn late_duplicate_and_unknown_callbacks_never_complete_the_wrong_request()
         "{ignored} callbacks ignored, {injected} injected, {abandoned} abandoned"
     );
     assert_eq!(
-        keybound::jni::callback_failures(),
+        keybound::testing::jni::callback_failures(),
         failures_before,
         "a callback failed inside Rust"
     );

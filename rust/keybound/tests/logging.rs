@@ -5,9 +5,9 @@ use std::io::Write;
 use std::sync::Arc;
 
 use keybound::api::types::{AuthenticateRequest, EnrollOptions, PromptOptions};
-use keybound::clock::SystemClock;
-use keybound::platform::simulated::{Scripted, SimulatedPlatform};
-use keybound::session::{AuthSession, SessionConfig};
+use keybound::testing::clock::SystemClock;
+use keybound::testing::platform::simulated::{Scripted, SimulatedPlatform};
+use keybound::testing::session::{AuthSession, SessionConfig};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<parking_lot::Mutex<Vec<u8>>>);

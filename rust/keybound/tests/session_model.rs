@@ -21,11 +21,11 @@ use std::time::Duration;
 
 use keybound::api::error::{ErrorCode, KeyboundError};
 use keybound::api::types::{AuthenticateRequest, BiometricToken, EnrollOptions, PromptOptions};
-use keybound::clock::ManualClock;
-use keybound::platform::android_codes::{self, map_prompt_error};
-use keybound::platform::simulated::{Scripted, SimulatedPlatform};
-use keybound::platform::AuthType;
-use keybound::session::{AuthSession, SessionConfig};
+use keybound::testing::clock::ManualClock;
+use keybound::testing::platform::android_codes::{self, map_prompt_error};
+use keybound::testing::platform::simulated::{Scripted, SimulatedPlatform};
+use keybound::testing::platform::AuthType;
+use keybound::testing::session::{AuthSession, SessionConfig};
 use proptest::prelude::*;
 use tokio::task::JoinHandle;
 

@@ -4,6 +4,7 @@
 /// Stable, machine-readable error codes. Codes may be added in later
 /// versions: callers keep a default branch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// An argument was empty, too long, out of range or badly formed; the
     /// message names the field.
@@ -64,8 +65,9 @@ pub enum ErrorCode {
 }
 
 /// A failed keybound call: a code, a message for developers (no secrets in
-/// it), and optional details.
+/// it), and optional details. keybound builds it; more details may be added.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct KeyboundError {
     /// What went wrong.
     pub code: ErrorCode,

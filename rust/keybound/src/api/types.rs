@@ -1,9 +1,16 @@
 //! Plain data that crosses into Dart. Only structs and field-less enums
 //! (flutter_rust_bridge would need `freezed` for enums with data).
+//!
+//! What keybound returns ([`DeviceStatus`], [`KeyRegistration`],
+//! [`BiometricToken`]) and its enums are `#[non_exhaustive]`: later
+//! versions may add fields and variants. The options callers pass in
+//! ([`EnrollOptions`], [`PromptOptions`], [`AuthenticateRequest`]) are
+//! built with struct literals, so they stay exhaustive.
 
 /// The enrol check: what this device can do now, and whether a keybound key
 /// exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeviceStatus {
     /// Android API level; `None` on hosts without one (the simulator reports one).
     pub api_level: Option<u32>,
@@ -27,6 +34,7 @@ pub struct DeviceStatus {
 
 /// Where a key lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeySecurityLevel {
     /// Software only (never accepted by keybound backends).
     Software,
@@ -38,6 +46,7 @@ pub enum KeySecurityLevel {
 
 /// How the user authenticated for a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AuthMethod {
     /// A Class 3 biometric.
     Biometric,
@@ -47,6 +56,10 @@ pub enum AuthMethod {
 
 /// Options for [`crate::api::keybound::enroll`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::exhaustive_structs,
+    reason = "callers build it with a struct literal (there is no constructor); a new field is a breaking change"
+)]
 pub struct EnrollOptions {
     /// Key alias: 1 to 64 of `A-Z a-z 0-9 _ . -`.
     pub alias: String,
@@ -61,6 +74,7 @@ pub struct EnrollOptions {
 
 /// A newly enrolled key: send all of it to the backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct KeyRegistration {
     /// The alias it was created under.
     pub alias: String,
@@ -76,6 +90,10 @@ pub struct KeyRegistration {
 
 /// The text of the system prompt.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::exhaustive_structs,
+    reason = "callers build it with a struct literal (there is no constructor); a new field is a breaking change"
+)]
 pub struct PromptOptions {
     /// Title, 1 to 100 characters.
     pub title: String,
@@ -89,6 +107,10 @@ pub struct PromptOptions {
 
 /// Options for [`crate::api::keybound::authenticate`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::exhaustive_structs,
+    reason = "callers build it with a struct literal (there is no constructor); a new field is a breaking change"
+)]
 pub struct AuthenticateRequest {
     /// Key alias (see [`EnrollOptions::alias`]).
     pub alias: String,
@@ -109,6 +131,7 @@ pub struct AuthenticateRequest {
 
 /// A one-time token to send to the backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BiometricToken {
     /// The JWS compact token. Send it; never log it.
     pub token: String,

@@ -88,7 +88,11 @@ pub fn init_with_bridge_class(
 ///
 /// Only the JVM calls this, with its valid `JavaVM` pointer, on a thread
 /// attached to it and with the loading class's loader in effect.
-#[no_mangle]
+// Not exported from the unit-test binary: it also links the library itself
+// (the dev-dependency that enables `test-support`), whose `JNI_OnLoad`
+// would be a duplicate symbol; no unit test loads the library into a JVM.
+#[cfg_attr(not(test), no_mangle)]
+#[cfg_attr(test, allow(non_snake_case, reason = "the name the JVM looks up"))]
 pub unsafe extern "system" fn JNI_OnLoad(
     vm: *mut jni::sys::JavaVM,
     _reserved: *mut c_void,

@@ -30,7 +30,7 @@ use jni::refs::{Global, LoaderContext};
 use jni::vm::{InitArgsBuilder, JavaVM};
 use jni::JNIVersion;
 use jni::{jni_sig, jni_str, Env, JValue};
-use keybound::platform::Platform;
+use keybound::testing::platform::Platform;
 use parking_lot::{Mutex, MutexGuard};
 
 /// The JVM and the classes the tests use.
@@ -213,12 +213,12 @@ fn start(libjvm: &Path, classes: &Path) -> Result<Started, String> {
     let vm = JavaVM::with_libjvm(args, move || Ok(libjvm)).map_err(|e| e.to_string())?;
     let classes = classes.to_path_buf();
     let (host, bridge) = vm
-        .attach_current_thread(|env| -> Result<_, keybound::jni::BridgeError> {
+        .attach_current_thread(|env| -> Result<_, keybound::testing::jni::BridgeError> {
             let loader = url_class_loader(env, &classes)?;
             let ctx = LoaderContext::Loader(&loader);
             let bridge = ctx.load_class(env, jni_str!("dev.keybound.NativeBridge"), true)?;
             let host = ctx.load_class(env, jni_str!("dev.keybound.host.HostPlatform"), true)?;
-            keybound::jni::init_with_bridge_class(env, &bridge)?;
+            keybound::testing::jni::init_with_bridge_class(env, &bridge)?;
             Ok((env.new_global_ref(&host)?, env.new_global_ref(&bridge)?))
         })
         .map_err(|e| e.to_string())?;
@@ -287,7 +287,7 @@ pub fn exclusive() -> Exclusive {
     let guard = EXCLUSIVE.lock();
     jvm();
     reset();
-    let platform = keybound::platform::android::installed().expect("bridge initialised");
+    let platform = keybound::testing::platform::android::installed().expect("bridge initialised");
     Exclusive {
         _guard: guard,
         platform,
@@ -540,12 +540,12 @@ pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
 }
 
 /// A sign request for `alias` with `payload`.
-pub fn sign_request(alias: &str, payload: &[u8]) -> keybound::platform::SignRequest {
-    keybound::platform::SignRequest {
+pub fn sign_request(alias: &str, payload: &[u8]) -> keybound::testing::platform::SignRequest {
+    keybound::testing::platform::SignRequest {
         alias: alias.into(),
         payload: zeroize::Zeroizing::new(payload.to_vec()),
         payload_device_credential: None,
-        prompt: keybound::platform::PromptText {
+        prompt: keybound::testing::platform::PromptText {
             title: "Confirm".into(),
             subtitle: Some("sub".into()),
             description: None,
@@ -556,8 +556,11 @@ pub fn sign_request(alias: &str, payload: &[u8]) -> keybound::platform::SignRequ
 }
 
 /// A key-creation request.
-pub fn create_request(alias: &str, challenge: &[u8]) -> keybound::platform::CreateKeyRequest {
-    keybound::platform::CreateKeyRequest {
+pub fn create_request(
+    alias: &str,
+    challenge: &[u8],
+) -> keybound::testing::platform::CreateKeyRequest {
+    keybound::testing::platform::CreateKeyRequest {
         alias: alias.into(),
         attestation_challenge: challenge.to_vec(),
         allow_device_credential: false,
@@ -570,7 +573,7 @@ pub fn create_request(alias: &str, challenge: &[u8]) -> keybound::platform::Crea
 pub async fn time_round_trip(
     platform: &dyn Platform,
     alias: &str,
-) -> Result<Duration, keybound::platform::PlatformError> {
+) -> Result<Duration, keybound::testing::platform::PlatformError> {
     let start = Instant::now();
     platform
         .sign_with_prompt(sign_request(alias, b"timing"))
