@@ -76,7 +76,7 @@ internal,
                 }
 
 /// A failed keybound call: a code, a message for developers (no secrets in
-/// it), and optional details.
+/// it), and optional details. keybound builds it; more details may be added.
 class KeyboundError implements FrbException {
                 /// What went wrong.
 final ErrorCode code;
