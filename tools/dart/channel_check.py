@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loader_check import strip_comments  # noqa: E402
+from loader_check import self_test_tally, strip_comments  # noqa: E402
 
 RUNTIME = "lib/src/runtime.dart"
 EXCEPTION = "lib/src/biometric_exception.dart"
@@ -119,23 +119,15 @@ SELF_TESTS = [
 
 
 def self_test() -> int:
-    passed = failed = 0
+    outcomes = []
     for name, java, dart, enum, should_pass in SELF_TESTS:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
             for rel, text in ((JAVA, java), (RUNTIME, dart), (EXCEPTION, enum)):
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)
                 (root / rel).write_text(text)
-            results = check(root)
-        ok = all(f is None for _, f in results)
-        if ok == should_pass:
-            passed += 1
-            print(f"ok   self-test: {name}")
-        else:
-            failed += 1
-            print(f"FAIL self-test: {name}: check {'passed' if ok else 'failed'}: {results}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+            outcomes.append((name, check(root), should_pass))
+    return self_test_tally(outcomes)
 
 
 def main() -> int:

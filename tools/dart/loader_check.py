@@ -169,8 +169,24 @@ SELF_TESTS = [
 ]
 
 
-def self_test() -> int:
+def self_test_tally(outcomes) -> int:
+    """Prints one line per planted case (name, check results, whether the
+    check should pass), then `N passed, N failed`; the exit code."""
     passed = failed = 0
+    for name, results, should_pass in outcomes:
+        ok = all(f is None for _, f in results)
+        if ok == should_pass:
+            passed += 1
+            print(f"ok   self-test: {name}")
+        else:
+            failed += 1
+            print(f"FAIL self-test: {name}: check {'passed' if ok else 'failed'}: {results}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def self_test() -> int:
+    outcomes = []
     for name, runtime, extra, should_pass in SELF_TESTS:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
@@ -180,16 +196,8 @@ def self_test() -> int:
             (root / GENERATED).write_text("Future<void> x() => RustLib.init();\n")
             if extra is not None:
                 (root / "lib/src/other.dart").write_text(extra)
-            results = check(root, "target/release/")
-            ok = all(f is None for _, f in results)
-        if ok == should_pass:
-            passed += 1
-            print(f"ok   self-test: {name}")
-        else:
-            failed += 1
-            print(f"FAIL self-test: {name}: check {'passed' if ok else 'failed'}: {results}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+            outcomes.append((name, check(root, "target/release/"), should_pass))
+    return self_test_tally(outcomes)
 
 
 def main() -> int:
