@@ -3,8 +3,10 @@
 # `make fuzz-smoke` builds every cargo-fuzz target and runs each for
 # FUZZ_TIME seconds (default 30) from its committed seeds in
 # fuzz/corpus/<target>; any crash, leak or timeout fails it. It is NOT part
-# of `make test`. cargo-fuzz comes from .ci/install.d/fuzz.sh (run it first
-# on a fresh machine). The targets need nightly compiler features: a
+# of `make test`; `make check-fuzz` is: it type-checks every target on
+# stable (no sanitizer, no nightly), so an API change that breaks a target
+# fails `make test` instead of the next fuzzing session. cargo-fuzz comes
+# from .ci/install.d/fuzz.sh (run it first on a fresh machine). The targets need nightly compiler features: a
 # rustup `nightly` toolchain is used when installed, else the stable one
 # with RUSTC_BOOTSTRAP=1.
 #
@@ -21,7 +23,15 @@ FUZZ_CARGO ?= $(if $(FUZZ_HAS_NIGHTLY),cargo +nightly,RUSTC_BOOTSTRAP=1 cargo)
 # checks (`-O` alone would drop those).
 FUZZ_FLAGS ?=
 
-.PHONY: fuzz-build fuzz-smoke fuzz-list fuzz-seeds
+.PHONY: fuzz-build fuzz-smoke fuzz-list fuzz-seeds check-fuzz
+
+# Its own target directory: the fuzz workspace has its own lock file, so
+# sharing target/ would rebuild the main workspace's dependencies.
+check-fuzz:
+	cd fuzz && CARGO_TARGET_DIR=$(FUZZ_TARGET_DIR)/check $(CARGO) check --locked --all-targets -q
+	@echo "check-fuzz: $$(sed -n 's/^name = "\(.*\)"$$/\1/p' fuzz/Cargo.toml | grep -vc '^keybound-fuzz$$') targets type-check; 1 passed, 0 failed"
+
+TEST_TARGETS += check-fuzz
 
 fuzz-list:
 	@echo $(FUZZ_TARGETS)

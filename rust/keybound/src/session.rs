@@ -2,10 +2,11 @@
 //!
 //! - One prompt at a time: a second `authenticate` while one is in flight
 //!   gets `InProgress` at once, and no second prompt is ever shown.
-//! - `cancel()` and `app_backgrounded()` end the prompt in flight
-//!   (`UserCanceled` / `SystemCanceled`); a prompt that outlives
-//!   `prompt_timeout` ends with `Timeout`. Ending it drops the platform's
-//!   future, which dismisses the system prompt.
+//! - `cancel()` ends the prompt in flight (`UserCanceled`). When the app
+//!   goes to the background, the platform ends the prompt and reports
+//!   `SystemCanceled` (tests without Java use `app_backgrounded()`). A
+//!   prompt that outlives `prompt_timeout` ends with `Timeout`. Ending it
+//!   drops the platform's future, which dismisses the system prompt.
 //! - No retries in tight loops: after `failures_before_cooldown` consecutive
 //!   non-success prompt outcomes, every further failure starts a growing
 //!   cooldown (`CoolingDown` + retry-after, no prompt shown). A temporary
@@ -75,6 +76,7 @@ impl Default for SessionConfig {
 #[derive(Debug, Clone, Copy)]
 enum Interrupt {
     Cancel,
+    #[cfg(any(test, feature = "test-support"))]
     Background,
 }
 
@@ -344,6 +346,13 @@ impl AuthSession {
 
     /// The app went to the background: ends the prompt in flight with
     /// `SystemCanceled`.
+    ///
+    /// Tests only. On Android the Java plugin ends a backgrounded prompt
+    /// itself (`NativeBridge.Installation.onBackgrounded()` from `onStop`),
+    /// and the platform reports it to this session as code 5, which maps
+    /// to the same `SystemCanceled`. This entry point stands in for that
+    /// where there is no Java layer (the simulator and model tests).
+    #[cfg(any(test, feature = "test-support"))]
     pub fn app_backgrounded(&self) {
         self.interrupt(Interrupt::Background);
     }
@@ -475,6 +484,7 @@ impl AuthSession {
             biased;
             interrupt = interrupt_rx => Err(match interrupt {
                 Ok(Interrupt::Cancel) => Ended::Interrupted(ErrorCode::UserCanceled, "canceled by the app"),
+                #[cfg(any(test, feature = "test-support"))]
                 Ok(Interrupt::Background) => Ended::Interrupted(ErrorCode::SystemCanceled, "the app went to the background"),
                 // The sender lives in the state until an interrupt takes it;
                 // dropped without sending cannot happen while we wait, but
