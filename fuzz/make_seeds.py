@@ -35,6 +35,8 @@ NOW = 1_796_240_000
 AUDIENCE = "https://fuzz.keybound.example"
 TOKEN_NONCE = "ZnV6ei1jaGFsbGVuZ2UtMDEyMzQ1Njc4OWFi"
 REGISTRATION_NONCE = "ZnV6ei1yZWdpc3RyYXRpb24tbm9uY2UtMDE"
+# Every registration names its user (the server answers 400 missing_user_id).
+USER_ID = "fuzz-user"
 KEY_DESCRIPTION_OID = x509.ObjectIdentifier("1.3.6.1.4.1.11129.2.1.17")
 
 
@@ -169,6 +171,7 @@ def main() -> None:
         body = json.dumps(
             {
                 "nonce": REGISTRATION_NONCE,
+                "userId": USER_ID,
                 "attestationChain": [base64.b64encode(d).decode() for d in ders],
             }
         ).encode()
@@ -185,9 +188,9 @@ def main() -> None:
             write("platform_results", b"\x00" + info)
     write(
         "http_keys",
-        struct.pack("<IB", NOW, 1) + json.dumps({"nonce": REGISTRATION_NONCE, "jwk": jwk}).encode(),
+        struct.pack("<IB", NOW, 1) + json.dumps({"nonce": REGISTRATION_NONCE, "userId": USER_ID, "jwk": jwk}).encode(),
     )
-    write("http_keys", struct.pack("<IB", NOW, 0) + json.dumps({"nonce": REGISTRATION_NONCE, "jwk": jwk}).encode())
+    write("http_keys", struct.pack("<IB", NOW, 0) + json.dumps({"nonce": REGISTRATION_NONCE, "userId": USER_ID, "jwk": jwk}).encode())
 
     write("http_challenges", b"\x00")
     write("http_challenges", b"\x01{}")

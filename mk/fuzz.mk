@@ -3,12 +3,11 @@
 # `make fuzz-smoke` builds every cargo-fuzz target and runs each for
 # FUZZ_TIME seconds (default 30) from its committed seeds in
 # fuzz/corpus/<target>; any crash, leak or timeout fails it. It is NOT part
-# of `make test`; `make check-fuzz` is: it type-checks every target on
-# stable (no sanitizer, no nightly), so an API change that breaks a target
-# fails `make test` instead of the next fuzzing session. cargo-fuzz comes
-# from .ci/install.d/fuzz.sh (run it first on a fresh machine). The targets need nightly compiler features: a
-# rustup `nightly` toolchain is used when installed, else the stable one
-# with RUSTC_BOOTSTRAP=1.
+# of `make test`; `make check-fuzz`, the seeds replayed, is (below).
+# cargo-fuzz comes from .ci/install.d/fuzz.sh (run it first on a fresh
+# machine). The targets need nightly compiler features: a rustup `nightly`
+# toolchain is used when installed, else the stable one with
+# RUSTC_BOOTSTRAP=1.
 #
 #   make fuzz-smoke FUZZ_TIME=60 FUZZ_TARGETS="token_verify der_to_raw"
 #   make fuzz-list
@@ -25,11 +24,28 @@ FUZZ_FLAGS ?=
 
 .PHONY: fuzz-build fuzz-smoke fuzz-list fuzz-seeds check-fuzz
 
-# Its own target directory: the fuzz workspace has its own lock file, so
-# sharing target/ would rebuild the main workspace's dependencies.
+# Every target's committed seeds, replayed on stable Rust (a debug build, no
+# sanitizer, no coverage: libFuzzer given files runs each once and does not
+# fuzz). An API change that breaks a target, or a harness whose setup no
+# longer matches the server, fails here instead of in the next fuzzing
+# session. Its own target directory: the fuzz workspace has its own lock.
+FUZZ_CHECK_DIR ?= $(FUZZ_TARGET_DIR)/check
 check-fuzz:
-	cd fuzz && CARGO_TARGET_DIR=$(FUZZ_TARGET_DIR)/check $(CARGO) check --locked --all-targets -q
-	@echo "check-fuzz: $$(sed -n 's/^name = "\(.*\)"$$/\1/p' fuzz/Cargo.toml | grep -vc '^keybound-fuzz$$') targets type-check; 1 passed, 0 failed"
+	cd fuzz && CARGO_TARGET_DIR=$(FUZZ_CHECK_DIR) $(CARGO) build --locked --bins -q
+	@set -u; passed=0; failed=0; \
+	for t in $(FUZZ_TARGETS); do \
+	  seeds=$$(ls fuzz/corpus/$$t 2>/dev/null | wc -l); log="$(FUZZ_CHECK_DIR)/$$t.replay.log"; \
+	  if [ "$$seeds" -eq 0 ]; then \
+	    echo "!! check-fuzz $$t: no seeds in fuzz/corpus/$$t"; failed=$$((failed + 1)); continue; \
+	  fi; \
+	  if "$(FUZZ_CHECK_DIR)/debug/$$t" fuzz/corpus/$$t/* > "$$log" 2>&1; then \
+	    echo "check-fuzz $$t: $$seeds seeds replayed"; passed=$$((passed + 1)); \
+	  else \
+	    tail -n 30 "$$log"; echo "!! check-fuzz $$t FAILED (log $$log)"; failed=$$((failed + 1)); \
+	  fi; \
+	done; \
+	echo "check-fuzz: $$passed passed, $$failed failed"; \
+	[ "$$failed" -eq 0 ]
 
 TEST_TARGETS += check-fuzz
 

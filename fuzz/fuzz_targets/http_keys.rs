@@ -29,6 +29,11 @@ fuzz_target!(|data: &[u8]| {
         if status == StatusCode::CREATED {
             let value: serde_json::Value = serde_json::from_slice(&response).expect("JSON");
             assert_eq!(value["kid"].as_str().map(str::len), Some(43));
+            // A key is registered for a named user, never for none.
+            assert!(
+                value["userId"].as_str().is_some_and(|u| !u.is_empty()),
+                "a key registered without a user"
+            );
             // The challenge is used up: the same registration never passes twice.
             let (again, response) =
                 call(&server, "POST", "/v1/keys", "application/json", body).await;

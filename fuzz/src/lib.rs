@@ -27,6 +27,8 @@ pub const AUDIENCE: &str = "https://fuzz.keybound.example";
 pub const TOKEN_NONCE: &str = "ZnV6ei1jaGFsbGVuZ2UtMDEyMzQ1Njc4OWFi";
 /// The registration challenge the fuzzed server knows (`POST /v1/keys`).
 pub const REGISTRATION_NONCE: &str = "ZnV6ei1yZWdpc3RyYXRpb24tbm9uY2UtMDE";
+/// The user the fuzz key is registered for (every registration names one).
+pub const USER_ID: &str = "fuzz-user";
 
 /// The JWK of [`DEVICE_KEY_SCALAR`].
 pub fn device_jwk() -> &'static Jwk {
@@ -106,7 +108,7 @@ pub async fn call(
 /// unattested keys); consumes [`REGISTRATION_NONCE`].
 pub async fn register_device_key(router: &axum::Router) {
     let body = format!(
-        r#"{{"nonce":"{REGISTRATION_NONCE}","jwk":{}}}"#,
+        r#"{{"nonce":"{REGISTRATION_NONCE}","userId":"{USER_ID}","jwk":{}}}"#,
         device_jwk().to_json()
     );
     let (status, _) = call(
