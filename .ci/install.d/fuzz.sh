@@ -10,6 +10,15 @@ set -euo pipefail
 
 CARGO_FUZZ_VERSION=0.13.2
 
+# libfuzzer-sys compiles libFuzzer (C++) in its build script; `make
+# check-fuzz` (part of `make test`) builds the targets too.
+if ! command -v c++ >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get install -y -qq --no-install-recommends g++ ||
+    { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends g++; }
+fi
+
 if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" = "$CARGO_FUZZ_VERSION" ]; then
   echo "fuzz: cargo-fuzz $CARGO_FUZZ_VERSION present"
   exit 0
