@@ -28,7 +28,9 @@ FUZZ_FLAGS ?=
 # sanitizer, no coverage: libFuzzer given files runs each once and does not
 # fuzz). An API change that breaks a target, or a harness whose setup no
 # longer matches the server, fails here instead of in the next fuzzing
-# session. Its own target directory: the fuzz workspace has its own lock.
+# session. Its own target directory (about 770 MB): the fuzz workspace has
+# its own lock, and sharing target/ made the two builds of the keybound crate
+# (with and without `test-support`) overwrite each other.
 FUZZ_CHECK_DIR ?= $(FUZZ_TARGET_DIR)/check
 check-fuzz:
 	cd fuzz && CARGO_TARGET_DIR=$(FUZZ_CHECK_DIR) $(CARGO) build --locked --bins -q

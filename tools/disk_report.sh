@@ -5,7 +5,7 @@
 # this warns, it does not refuse: a warm target folder needs far less.
 set -euo pipefail
 target="${1:-target}"
-need_gb="${KEYBOUND_DISK_NEED_GB:-8}"
+need_gb="${KEYBOUND_DISK_NEED_GB:-9}"
 dir="$target"
 while [ ! -d "$dir" ]; do dir="$(dirname "$dir")"; done
 avail_kb="$(df -Pk "$dir" | awk 'NR==2 {print $4}')"
