@@ -2,10 +2,25 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_keybound-server");
+
+/// Starts `command` (a `serve`) and returns it with the first line it
+/// printed (`listening on http://ADDR` once it is bound).
+fn start_serving(command: &mut Command) -> (Child, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    (child, first)
+}
 
 fn testdata(rel: &str) -> String {
     format!(
@@ -90,22 +105,13 @@ fn verify_token_reads_stdin() {
 
 #[test]
 fn serve_prints_the_bound_address_and_answers_health() {
-    let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--audience",
-            "https://a.example",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let (mut child, first) = start_serving(Command::new(BIN).args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--audience",
+        "https://a.example",
+    ]));
     let addr = first
         .trim()
         .strip_prefix("listening on http://")
@@ -138,17 +144,8 @@ fn serve_reads_a_config_file_and_refuses_a_bad_one_with_exit_2() {
         "listen = \"127.0.0.1:0\"\naudience = \"https://a.example\"\n",
     )
     .unwrap();
-    let mut child = Command::new(BIN)
-        .arg("serve")
-        .env("KEYBOUND_CONFIG", &good)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let (mut child, first) =
+        start_serving(Command::new(BIN).arg("serve").env("KEYBOUND_CONFIG", &good));
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(
