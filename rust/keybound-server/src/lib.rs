@@ -54,6 +54,8 @@ pub(crate) mod testdata;
 #[cfg(test)]
 pub(crate) mod testdown;
 #[cfg(test)]
+pub(crate) mod testhttp;
+#[cfg(test)]
 pub(crate) mod testkeys;
 #[cfg(test)]
 pub(crate) mod testpg;

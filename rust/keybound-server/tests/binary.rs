@@ -9,6 +9,10 @@ const BIN: &str = env!("CARGO_BIN_EXE_keybound-server");
 
 /// Starts `command` (a `serve`) and returns it with the first line it
 /// printed (`listening on http://ADDR` once it is bound).
+#[allow(
+    clippy::unwrap_used,
+    reason = "a test helper: a failure is the test failing"
+)]
 fn start_serving(command: &mut Command) -> (Child, String) {
     let mut child = command
         .stdout(Stdio::piped())

@@ -4,9 +4,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use http_body_util::BodyExt as _;
 use serde_json::{json, Value};
-use tower::ServiceExt as _;
 
 use super::*;
 use crate::attestation::chain::TrustRoots;
@@ -16,6 +14,7 @@ use crate::clock::FixedClock;
 use crate::store::memory;
 use crate::store::redis::RedisStore;
 use crate::store::{Challenge, RegisteredKey};
+use crate::testhttp::respond;
 use crate::testkeys::{claims, DeviceKey};
 use crate::testredis::RedisServer;
 
@@ -56,11 +55,7 @@ async fn call_raw(app: &Router, method: &str, path: &str, body: Vec<u8>) -> (Sta
         .header("content-type", "application/json")
         .body(Body::from(body))
         .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, value)
+    respond(app, req).await
 }
 
 async fn new_nonce(app: &Router) -> String {
@@ -512,13 +507,7 @@ async fn call_with_headers(
     for (name, value) in headers {
         req = req.header(*name, *value);
     }
-    let resp = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    respond(app, req.body(body).unwrap()).await
 }
 
 /// A POST body must be declared `application/json`; a refused request

@@ -15,6 +15,7 @@ use crate::clock::FixedClock;
 use crate::http::{app, AppState, ServerConfig};
 use crate::limit::{ChallengeLimiter, ChallengeRate, TrustedProxies};
 use crate::store::memory;
+use crate::testhttp::respond;
 use crate::testkeys::{claims, DeviceKey};
 
 const AUD: &str = "https://bank.example";
@@ -130,13 +131,7 @@ async fn call(app: &Router, method: &str, path: &str, body: Option<Value>) -> (S
             body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
         ))
         .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    respond(app, req).await
 }
 
 async fn scrape(app: &Router) -> (String, BTreeMap<Series, f64>) {

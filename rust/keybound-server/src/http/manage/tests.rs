@@ -9,9 +9,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use http_body_util::BodyExt as _;
 use serde_json::{json, Value};
-use tower::ServiceExt as _;
 
 use super::*;
 use crate::attestation::chain::{ChainVerifier, TrustRoots};
@@ -21,6 +19,7 @@ use crate::http::{app, ServerConfig};
 use crate::store::postgres::{migrate, PgKeyRegistry};
 use crate::store::redis::RedisStore;
 use crate::store::{memory, Stores};
+use crate::testhttp::respond;
 use crate::testkeys::{claims, DeviceKey};
 use crate::testpg::PgServer;
 use crate::testredis::RedisServer;
@@ -44,17 +43,7 @@ async fn call(
         req = req.header("authorization", format!("Bearer {b}"));
     }
     let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let resp = app
-        .clone()
-        .oneshot(req.body(Body::from(body)).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    respond(app, req.body(Body::from(body)).unwrap()).await
 }
 
 async fn nonce(app: &Router) -> String {

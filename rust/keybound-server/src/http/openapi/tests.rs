@@ -5,9 +5,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt as _;
 use serde_json::{json, Value};
-use tower::ServiceExt as _;
 
 use super::conformance::conforms;
 use super::document;
@@ -18,6 +16,7 @@ use crate::http::{app, AppState, ServerConfig};
 use crate::limit::{ChallengeLimiter, ChallengeRate, TrustedProxies};
 use crate::store::{memory, Stores};
 use crate::testdown::Down;
+use crate::testhttp::respond;
 use crate::testkeys::{claims, DeviceKey};
 
 const AUD: &str = "https://bank.example";
@@ -245,17 +244,7 @@ async fn send(
         }
         None => Vec::new(),
     };
-    let resp = app
-        .clone()
-        .oneshot(req.body(Body::from(bytes)).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    respond(app, req.body(Body::from(bytes)).unwrap()).await
 }
 
 const BEARER: (&str, &str) = ("authorization", "Bearer operator-secret-0123456789");
