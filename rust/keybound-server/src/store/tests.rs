@@ -114,13 +114,7 @@ async fn redis_consume_for_token_is_atomic() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let redis = super::redis::RedisStore::connect(
-        &server.url(),
-        "kbatomic",
-        std::time::Duration::from_millis(1500),
-    )
-    .await
-    .unwrap();
+    let redis = redis_store(&server, "kbatomic").await;
     let store: Arc<dyn ChallengeStore> = Arc::new(redis);
     consume_for_token_refusals_change_nothing(&*store).await;
     consume_for_token_races_have_one_winner(store).await;
@@ -228,6 +222,17 @@ fn stored_keys_round_trip_and_corruption_is_an_error() {
     let _unused: Arc<dyn KeyRegistry> = Arc::new(MemoryKeyRegistry::default());
 }
 
+/// A store on `server` under key prefix `prefix`, with a 1.5 s timeout.
+async fn redis_store(server: &RedisServer, prefix: &str) -> super::redis::RedisStore {
+    super::redis::RedisStore::connect(
+        &server.url(),
+        prefix,
+        std::time::Duration::from_millis(1500),
+    )
+    .await
+    .unwrap()
+}
+
 /// `INFO commandstats` calls of `command` (0 when never called).
 async fn calls(conn: &mut ::redis::aio::MultiplexedConnection, command: &str) -> u64 {
     let info: String = ::redis::cmd("INFO")
@@ -249,13 +254,7 @@ async fn redis_scripts_run_by_sha_and_survive_a_flushed_script_cache() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let store = super::redis::RedisStore::connect(
-        &server.url(),
-        "kbsha",
-        std::time::Duration::from_millis(1500),
-    )
-    .await
-    .unwrap();
+    let store = redis_store(&server, "kbsha").await;
     let mut admin = ::redis::Client::open(server.url())
         .unwrap()
         .get_multiplexed_async_connection()
@@ -294,13 +293,7 @@ async fn redis_revocation_markers_refuse_the_kid_and_change_nothing() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let store = super::redis::RedisStore::connect(
-        &server.url(),
-        "kbrevoked",
-        std::time::Duration::from_millis(1500),
-    )
-    .await
-    .unwrap();
+    let store = redis_store(&server, "kbrevoked").await;
     let (revoked, other) = (DeviceKey::generate(), DeviceKey::generate());
     store.note_revoked(&revoked.kid, T0).await.unwrap();
     let nonce = live(&store).await;
